@@ -1,0 +1,210 @@
+"""The goods/services table: columns from the printed headers, rows from the lines between header and 合计."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from attest.extract.invoice.common import column_patterns, field_of
+from attest.layout.geometry import Box, Line, rows, same_row
+from attest.layout.normalize import parse_decimal, squash
+from attest.schemas.evidence import InvoiceItem
+
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_RATE = re.compile(r"^(?:-?\d+(?:\.\d+)?%|免税|不征税|\*{3})$")
+_TAX = re.compile(r"^(?:-?\d+(?:\.\d+)?|\*{3})$")
+NUMERIC = ("qty", "unit_price", "amount", "tax")
+
+
+@dataclass
+class Column:
+    name: str
+    x0: float
+    x1: float
+    lo: float = 0.0
+    hi: float = 0.0
+
+
+@dataclass
+class Cell:
+    column: str
+    text: str
+    line: Line
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    header: Box
+    rows: list[list[Cell]] = field(default_factory=list)
+    total_row: list[Line] = field(default_factory=list)
+
+
+def _header_cells(line: Line) -> list[Column]:
+    """Columns named in one header line; a line OCR merged (`规格型号 单位`) is split by character position."""
+    found: list[tuple[int, int, str]] = []
+    for name, pattern in column_patterns().items():
+        for part in re.finditer(r"\S+", line.text):
+            if pattern.search(part.group(0)):
+                found.append((part.start(), part.end(), name))
+                break
+    if not found:
+        return []
+    found.sort()
+    per_char = line.box.w / max(len(line.text), 1)
+    return [Column(name, line.box.x0 + s * per_char, line.box.x0 + e * per_char) for s, e, name in found]
+
+
+def _join_split_chars(row: list[Line]) -> list[Line]:
+    """`金` `额` read as two boxes become one `金额` cell."""
+    out: list[Line] = []
+    for ln in sorted(row, key=lambda ln: ln.box.x0):
+        prev = out[-1] if out else None
+        if (prev is not None and len(prev.text) == 1 and len(ln.text) == 1
+                and ln.box.x0 - prev.box.x1 < max(prev.box.h, ln.box.h) * 1.5):
+            out[-1] = Line(prev.id, prev.text + ln.text, prev.box.union(ln.box), prev.confidence, prev.raw + ln.raw)
+        else:
+            out.append(ln)
+    return out
+
+
+def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
+    anchors = [ln for ln in lines if re.search("税额|税率|金额", squash(ln.text)) and "合计" not in ln.text]
+    for anchor in sorted(anchors, key=lambda ln: ln.box.y0):
+        row = _join_split_chars([ln for ln in lines if same_row(anchor.box, ln.box)])
+        columns = [c for ln in row for c in _header_cells(ln)]
+        names = {c.name for c in columns}
+        if {"amount", "tax"} <= names or {"amount", "tax_rate"} <= names:
+            columns.sort(key=lambda c: c.x0)
+            for left, right in zip(columns, columns[1:], strict=False):
+                left.hi = right.lo = (left.x1 + right.x0) / 2
+            columns[0].lo, columns[-1].hi = -1e9, 1e9
+            box = row[0].box
+            for ln in row[1:]:
+                box = box.union(ln.box)
+            return columns, box
+    return None
+
+
+def _overlap(x0: float, x1: float, col: Column) -> float:
+    return max(0.0, min(x1, col.hi) - max(x0, col.lo))
+
+
+def _split_line(line: Line, columns: list[Column]) -> list[Cell]:
+    """Cells of one body line: whitespace-separated parts placed by where they stand."""
+    per_char = line.box.w / max(len(line.text), 1)
+    spanned = [c for c in columns if _overlap(line.box.x0, line.box.x1, c) > per_char * 0.8]
+    parts = list(re.finditer(r"\S+", line.text)) if len(spanned) > 1 else []
+    if len(parts) <= 1 or any(c.name == "name" for c in spanned[:1]):
+        col = max(columns, key=lambda c: _overlap(line.box.x0, line.box.x1, c))
+        return [Cell(col.name, line.text, line)]
+    cells = []
+    for part in parts:
+        x0 = line.box.x0 + part.start() * per_char
+        x1 = line.box.x0 + part.end() * per_char
+        col = max(columns, key=lambda c: _overlap(x0, x1, c))
+        cells.append(Cell(col.name, part.group(0), line))
+    return cells
+
+
+def _fix_types(cells: list[Cell]) -> list[Cell]:
+    """A rate standing a little into the amount column, or a number into the rate column, goes home."""
+    for cell in cells:
+        text = squash(cell.text).replace("¥", "")
+        if cell.column in NUMERIC and _RATE.match(text) and "%" in text:
+            cell.column = "tax_rate"
+        elif cell.column == "tax_rate" and _NUMBER.match(text):
+            cell.column = "amount" if not any(c.column == "amount" for c in cells) else "tax"
+    return cells
+
+
+def read_table(lines: Sequence[Line], page_height: float) -> Table | None:
+    found = find_header(lines)
+    if found is None:
+        return None
+    columns, header = found
+    below = [ln for ln in lines if ln.box.y0 > header.y1 - header.h * 0.3]
+    total = [ln for ln in below if squash(ln.text) in ("合计", "合", "计") or squash(ln.text).startswith("合计")]
+    stops = [ln for ln in below if "价税合计" in squash(ln.text) or "大写" in ln.text]
+    end = min((ln.box.y0 for ln in total + stops), default=header.y1 + page_height * 0.4)
+    table = Table(columns, header)
+    if total:
+        first = min(total, key=lambda ln: ln.box.y0)
+        table.total_row = [ln for ln in below if same_row(first.box, ln.box) and ln is not first]
+    body = [ln for ln in below if ln.box.y1 <= end + 2 and ln.box.y0 < end and not ln.vertical]
+    for row in rows(body):
+        cells = _fix_types([cell for ln in row for cell in _split_line(ln, columns)])
+        if cells:
+            table.rows.append(cells)
+    return table
+
+
+def _merged_qty_price(text: str, amount: Decimal | None) -> tuple[str, str] | None:
+    """`3158.4158` printed as qty 3 and price 158.4158 with no gap OCR could see: split where qty × price = amount."""
+    if amount is None or not _NUMBER.match(text):
+        return None
+    for i in range(1, min(len(text) - 1, 12)):
+        qty, price = text[:i], text[i:]
+        if price.startswith(("0", ".")) or "." in qty:
+            continue
+        q, p = parse_decimal(qty), parse_decimal(price)
+        if q and p and abs(q * p - amount) <= Decimal("0.01"):
+            return qty, price
+    return None
+
+
+def _item_from(cells: list[Cell]) -> InvoiceItem:
+    item = InvoiceItem()
+    by_col: dict[str, list[Cell]] = {}
+    for cell in cells:
+        by_col.setdefault(cell.column, []).append(cell)
+    for name in ("name", "spec", "unit", "tax_rate"):
+        got = by_col.get(name)
+        if got:
+            text = "".join(squash(c.text) for c in got) if name == "name" else " ".join(c.text for c in got)
+            setattr(item, name, field_of(text.strip(), lines=[c.line for c in got], raw=text))
+    for name in NUMERIC:
+        got = by_col.get(name)
+        if not got:
+            continue
+        text = squash(got[-1].text).replace("¥", "")
+        if name == "tax" and text == "***":
+            item.tax = field_of(Decimal(0), lines=[got[-1].line], raw="***")
+        elif (value := parse_decimal(text)) is not None and _NUMBER.match(text):
+            setattr(item, name, field_of(value, lines=[got[-1].line], raw=text))
+    if item.qty is None and item.unit_price is not None and item.amount is not None:
+        split = _merged_qty_price(item.unit_price.raw or "", item.amount.value)
+        if split:
+            line_ids = item.unit_price.lines
+            item.qty = item.unit_price.model_copy(update={"value": Decimal(split[0]), "raw": split[0]})
+            item.unit_price = item.unit_price.model_copy(update={"value": Decimal(split[1]), "raw": split[1]})
+            assert item.qty.lines == line_ids
+    return item
+
+
+def read_items(table: Table) -> list[InvoiceItem]:
+    """Rows with an amount start an item; name-only rows continue the previous name (wrapped text)."""
+    items: list[InvoiceItem] = []
+    pending: list[Cell] = []
+    for cells in table.rows:
+        has_amount = any(c.column == "amount" and _NUMBER.match(squash(c.text)) for c in cells)
+        names = [c for c in cells if c.column == "name"]
+        if has_amount:
+            if pending and not names:
+                cells = pending + cells
+            pending = []
+            items.append(_item_from(cells))
+        elif names and all(c.column in ("name", "spec", "unit") for c in cells):
+            text = squash("".join(c.text for c in names))
+            if items and items[-1].name is not None and not text.startswith("*"):
+                prev = items[-1].name
+                items[-1].name = prev.model_copy(update={
+                    "value": prev.value + text,
+                    "raw": (prev.raw or "") + text,
+                    "lines": prev.lines + [c.line.id for c in names],
+                })
+            else:
+                pending = names
+    return items

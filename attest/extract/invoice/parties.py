@@ -1,0 +1,115 @@
+"""Buyer and seller blocks: name, tax id, address and phone, bank and account."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from attest.data import load
+from attest.extract.invoice.common import field_of, label, stop
+from attest.layout.geometry import Box, Line, union
+from attest.layout.normalize import squash
+from attest.layout.pairing import Hit, labels, value_for
+from attest.schemas.evidence import InvoiceEvidence
+
+Party = Literal["buyer", "seller"]
+_TAX_ID = re.compile(r"[0-9A-Z]{15,20}")
+_ORG_NAME = re.compile(r"[\u4e00-\u9fff()]{4,}")
+
+
+def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
+    """Where the printed 购买方 / 销售方 captions stand (vertical, or split into single characters)."""
+    out: dict[Party, Box] = {}
+    markers = load("invoice_layout")["party_markers"]
+    for party in ("buyer", "seller"):
+        pattern = re.compile(markers[party])
+        key = "购" if party == "buyer" else "销"
+        found = [ln for ln in lines if pattern.match(squash(ln.text))]
+        anchors = [ln for ln in found if key in ln.text or (party == "buyer" and "买" in ln.text)
+                   or (party == "seller" and "售" in ln.text)]
+        if not anchors:
+            continue
+        first = min(anchors, key=lambda ln: ln.box.y0)
+        # Collect the caption's other characters (方, 信, 息) standing in the same column below it.
+        column = [ln for ln in found if abs(ln.box.cx - first.box.cx) < first.box.w * 1.5
+                  and ln.box.y0 >= first.box.y0 - first.box.h and ln.box.y0 - first.box.y1 < first.box.h * 6]
+        out[party] = union(ln.box for ln in column)  # type: ignore[literal-required]
+    return out
+
+
+def _party_of(line: Line, markers: dict[Party, Box]) -> Party | None:
+    best: tuple[float, Party] | None = None
+    for party, box in markers.items():
+        margin = max(box.w, line.box.h) * 1.2
+        inside = box.y0 - margin <= line.box.cy <= box.y1 + margin
+        if inside and box.x0 <= line.box.x0 + line.box.h:
+            gap = line.box.x0 - box.x1
+            if best is None or gap < best[0]:
+                best = (gap, party)
+    return best[1] if best else None
+
+
+def _assign(hits: list[Hit], markers: dict[Party, Box]) -> dict[Party, Hit]:
+    """Each party's hit: by caption when both captions were read, else buyer first in reading order."""
+    out: dict[Party, Hit] = {}
+    if len(markers) == 2:
+        for hit in hits:
+            party = _party_of(hit.label or hit.lines[0], markers)
+            if party and party not in out:
+                out[party] = hit
+        return out
+    ordered = sorted(hits, key=lambda h: ((h.label or h.lines[0]).box.y0, (h.label or h.lines[0]).box.x0))
+    if len(ordered) == 1 and len(markers) == 1:
+        party = _party_of(ordered[0].label or ordered[0].lines[0], markers)
+        return {party: ordered[0]} if party else {}
+    for party, hit in zip(("buyer", "seller"), ordered, strict=False):
+        out[party] = hit  # type: ignore[index]
+    return out
+
+
+def _hits(lines: Sequence[Line], name: str, value: re.Pattern[str] | None = None) -> list[Hit]:
+    found = []
+    for ln, m in labels(lines, label(name)):
+        hit = value_for(ln, m, lines, value=value, stop=stop())
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def _name_above(tax_hit: Hit, lines: Sequence[Line]) -> Hit | None:
+    """A company name printed without a legible label sits right above its tax id."""
+    box = tax_hit.lines[0].box if tax_hit.lines[0] is not tax_hit.label else tax_hit.box
+    if box is None:
+        return None
+    above = [ln for ln in lines if ln.box.y1 <= box.cy and box.y0 - ln.box.y1 < box.h * 2.5
+             and abs(ln.box.x0 - box.x0) < box.h * 3 and _ORG_NAME.fullmatch(squash(ln.text))
+             and not stop().search(ln.text)]
+    if not above:
+        return None
+    ln = max(above, key=lambda ln: ln.box.y1)
+    return Hit(squash(ln.text), [ln])
+
+
+def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
+    """Fill buyer_* and seller_* fields of `ev` in place."""
+    markers = _marker_boxes(lines)
+    tax_hits = _assign(
+        [h for h in _hits(lines, "tax_id", _TAX_ID) if _TAX_ID.search(squash(h.text))], markers
+    )
+    name_hits = _assign([h for h in _hits(lines, "name") if _ORG_NAME.search(h.text)], markers)
+    addr_hits = _assign(_hits(lines, "address_phone"), markers)
+    bank_hits = _assign(_hits(lines, "bank_account"), markers)
+    for party in ("buyer", "seller"):
+        tax = tax_hits.get(party)  # type: ignore[call-overload]
+        if tax is not None:
+            m = _TAX_ID.search(squash(tax.text))
+            assert m is not None
+            setattr(ev, f"{party}_tax_id", field_of(m.group(0), tax))
+        name = name_hits.get(party) or (_name_above(tax, lines) if tax else None)  # type: ignore[call-overload]
+        if name is not None:
+            setattr(ev, f"{party}_name", field_of(squash(name.text), name))
+        for key, hits in (("address_phone", addr_hits), ("bank_account", bank_hits)):
+            hit = hits.get(party)  # type: ignore[call-overload]
+            if hit is not None:
+                setattr(ev, f"{party}_{key}", field_of(hit.text, hit))

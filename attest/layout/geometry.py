@@ -1,0 +1,100 @@
+"""Boxes, rows and reading order over OCR lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from attest.layout.normalize import normalize
+from attest.schemas.ocr import OcrLine
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def h(self) -> float:
+        return max(self.y1 - self.y0, 1.0)
+
+    @property
+    def w(self) -> float:
+        return max(self.x1 - self.x0, 1.0)
+
+    def union(self, other: Box) -> Box:
+        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
+
+
+@dataclass(frozen=True)
+class Line:
+    """An OCR line as the layout helpers see it: normalised text and a box."""
+
+    id: str
+    text: str
+    box: Box
+    confidence: float
+    raw: str
+    seal: bool = False
+
+    @classmethod
+    def of(cls, line: OcrLine) -> Line:
+        return cls(line.id, normalize(line.text), Box(*line.bbox), line.confidence, line.text,
+                   seal=line.red_ink > 0.6)
+
+    @property
+    def vertical(self) -> bool:
+        return self.box.h > 1.5 * self.box.w and len(self.text) > 1
+
+
+def union(boxes: Iterable[Box]) -> Box:
+    it = iter(boxes)
+    out = next(it)
+    for b in it:
+        out = out.union(b)
+    return out
+
+
+def v_overlap(a: Box, b: Box) -> float:
+    """Vertical overlap as a share of the shorter box's height."""
+    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(inter, 0.0) / min(a.h, b.h)
+
+
+def h_overlap(a: Box, b: Box) -> float:
+    inter = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return max(inter, 0.0) / min(a.w, b.w)
+
+
+def same_row(a: Box, b: Box) -> bool:
+    return v_overlap(a, b) >= 0.4
+
+
+def rows(lines: Iterable[Line]) -> list[list[Line]]:
+    """Group lines into rows (top to bottom), each row left to right."""
+    out: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: ln.box.cy):
+        for row in out:
+            if any(same_row(line.box, other.box) for other in row[-3:]):
+                row.append(line)
+                break
+        else:
+            out.append([line])
+    for row in out:
+        row.sort(key=lambda ln: ln.box.x0)
+    out.sort(key=lambda r: min(ln.box.cy for ln in r))
+    return out
+
+
+def reading_order(lines: Iterable[Line]) -> list[Line]:
+    return [ln for row in rows(lines) for ln in row]

@@ -1,0 +1,109 @@
+"""Label → value pairing: same line, the next box on the row, or the line below."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from attest.layout.geometry import Box, Line, h_overlap, same_row, union
+
+
+@dataclass
+class Hit:
+    """A value found for a label: its text and the lines it was read from."""
+
+    text: str
+    lines: list[Line] = field(default_factory=list)
+    label: Line | None = None
+
+    @property
+    def box(self) -> Box | None:
+        return union(ln.box for ln in self.lines) if self.lines else None
+
+    @property
+    def confidence(self) -> float:
+        return min((ln.confidence for ln in self.lines), default=0.0)
+
+
+def _clean(text: str) -> str:
+    return text.strip(" :;,")
+
+
+def cut_at(text: str, stop: re.Pattern[str] | None) -> str:
+    """The part of `text` before another label starts (OCR often merges neighbouring fields)."""
+    if stop is None:
+        return text
+    m = stop.search(text)
+    return text[: m.start()] if m else text
+
+
+def labels(lines: Sequence[Line], label: re.Pattern[str]) -> list[tuple[Line, re.Match[str]]]:
+    out = []
+    for ln in lines:
+        m = label.search(ln.text)
+        if m:
+            out.append((ln, m))
+    return out
+
+
+def value_for(
+    label_line: Line,
+    match: re.Match[str],
+    lines: Sequence[Line],
+    *,
+    value: re.Pattern[str] | None = None,
+    stop: re.Pattern[str] | None = None,
+    below: bool = False,
+) -> Hit | None:
+    """The value printed after a label: on its own line, else to its right on the row, else below it."""
+    rest = _clean(cut_at(label_line.text[match.end() :], stop))
+    if rest and (value is None or value.search(rest)):
+        return Hit(rest, [label_line], label_line)
+    lb = label_line.box
+    right = sorted(
+        (
+            ln for ln in lines
+            if ln is not label_line and same_row(lb, ln.box) and ln.box.x0 >= lb.x1 - lb.h * 0.5
+            and ln.box.x0 - lb.x1 < lb.h * 12
+        ),
+        key=lambda ln: ln.box.x0,
+    )
+    for ln in right:
+        if stop is not None and stop.match(ln.text):
+            break
+        text = _clean(cut_at(ln.text, stop))
+        if text and (value is None or value.search(text)):
+            return Hit(text, [ln], label_line)
+        if text:
+            break
+    if below:
+        under = sorted(
+            (
+                ln for ln in lines
+                if ln.box.y0 >= lb.cy and ln.box.y0 - lb.y1 < lb.h * 1.5 and h_overlap(lb, ln.box) > 0
+                and ln is not label_line
+            ),
+            key=lambda ln: ln.box.y0,
+        )
+        for ln in under[:1]:
+            text = _clean(cut_at(ln.text, stop))
+            if text and (value is None or value.search(text)) and not (stop and stop.match(ln.text)):
+                return Hit(text, [ln], label_line)
+    return None
+
+
+def find_value(
+    lines: Sequence[Line],
+    label: re.Pattern[str],
+    *,
+    value: re.Pattern[str] | None = None,
+    stop: re.Pattern[str] | None = None,
+    below: bool = False,
+) -> Hit | None:
+    """The first label in reading order that has a value."""
+    for ln, m in labels(lines, label):
+        hit = value_for(ln, m, lines, value=value, stop=stop, below=below)
+        if hit is not None:
+            return hit
+    return None

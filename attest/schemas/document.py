@@ -1,0 +1,64 @@
+"""An ingested document and the result of processing it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from attest.schemas.checks import CheckResult
+from attest.schemas.evidence import InvoiceEvidence
+from attest.schemas.ocr import OcrPage
+
+DocumentKind = Literal["invoice", "other"]
+
+
+class PageImage(BaseModel):
+    """One page as an RGB image, with the PDF text layer as OCR-shaped lines when it had one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: int
+    image: Any = Field(description="PIL.Image.Image in RGB.")
+    text_layer: OcrPage | None = None
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    pages: list[PageImage]
+    exif: dict[str, str] = Field(default_factory=dict)
+
+
+class StageError(BaseModel):
+    """A stage that failed on this document; the run goes on and the result is marked partial."""
+
+    stage: str
+    code: str
+    message: str
+
+
+class Classification(BaseModel):
+    kind: DocumentKind
+    confidence: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class DocumentResult(BaseModel):
+    """What `process_document` returns: everything read and checked, with timings and any stage errors."""
+
+    document_id: str
+    filename: str
+    media_type: str
+    pages: int
+    status: Literal["ok", "partial"] = "ok"
+    classification: Classification
+    ocr: list[OcrPage]
+    invoice: InvoiceEvidence | None = None
+    checks: list[CheckResult] = Field(default_factory=list)
+    errors: list[StageError] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
