@@ -39,7 +39,7 @@ def parse_invoice_qr(text: str) -> InvoiceQr | None:
     except InvalidOperation:
         amount = None
     try:
-        d = parts[5]
+        d = parts[5].replace("-", "")
         issued: date | None = date(int(d[:4]), int(d[4:6]), int(d[6:8])) if len(d) == 8 else None
     except ValueError:
         issued = None

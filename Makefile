@@ -1,0 +1,38 @@
+# Every target installs what it needs first, so each works on a fresh machine of this kind.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLES := tests/data/samples
+
+.PHONY: run test lint bench system-deps install clean
+
+system-deps:
+	@# CJK fonts render the synthetic invoices; apt is only called when a font is missing.
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei fontconfig >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+run: install
+	$(BIN)/attest check $(SAMPLES)/*.pdf $(SAMPLES)/*.png $(SAMPLES)/*.jpg
+
+lint: install
+	$(BIN)/ruff check attest eval tests
+	$(BIN)/mypy attest
+
+test: lint
+	$(BIN)/python -m pytest --cov=attest --cov-report=term $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m eval.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,101 @@
+"""Command line: `attest check FILE` reads one document with the same core the service uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from attest.errors import AttestError, InputError
+from attest.extract.flat import flat_invoice
+from attest.pipeline import Engines, ProcessOptions, process_document
+from attest.schemas.document import DocumentResult
+from attest.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read and check merchant evidence.")
+
+
+def _engines() -> Engines:
+    from attest.ocr import create_ocr_engine
+
+    return Engines(ocr=create_ocr_engine(get_settings().ocr))
+
+
+def _options() -> ProcessOptions:
+    s = get_settings()
+    return ProcessOptions(limits=s.limits, ocr=s.ocr)
+
+
+def flat_view(result: DocumentResult) -> dict[str, Any]:
+    kind = result.classification.kind
+    return {"kind": kind, "fields": flat_invoice(result.invoice) if result.invoice else {}}
+
+
+def _text_view(result: DocumentResult) -> str:
+    out = [f"{result.filename}: {result.classification.kind} "
+           f"(confidence {result.classification.confidence:.2f}; {'; '.join(result.classification.reasons)})",
+           f"status: {result.status}   time: {result.timings.get('total', 0):.2f}s"]
+    if result.invoice:
+        out.append("fields:")
+        for name, f in result.invoice:
+            if name == "items":
+                for i, item in enumerate(f):
+                    for key, v in item:
+                        if v is not None:
+                            out.append(f"  items[{i}].{key:<12} {v.value!s:<40} conf {v.confidence:.2f} "
+                                       f"lines {','.join(v.lines)} box {_box(v.bbox)}")
+            elif hasattr(f, "value"):
+                out.append(f"  {name:<26} {f.value!s:<40} conf {f.confidence:.2f} lines {','.join(f.lines)} "
+                           f"box {_box(f.bbox)}")
+    if result.checks:
+        out.append("checks:")
+        out += [f"  [{c.severity:>4}] {c.code:<32} {c.message}" for c in result.checks]
+    out += [f"error in {e.stage}: {e.code}: {e.message}" for e in result.errors]
+    return "\n".join(out)
+
+
+def _box(b: tuple[float, float, float, float] | None) -> str:
+    return "-" if b is None else "[" + ",".join(str(round(x)) for x in b) + "]"
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Images (JPEG, PNG, WebP, TIFF, BMP) or PDFs.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text | json | flat")] = "text",
+) -> None:
+    """Read each document and print its kind, fields with provenance, and every check."""
+    engines, options = _engines(), _options()
+    failed = False
+    for path in files:
+        try:
+            data = path.read_bytes()
+            result = process_document(data, path.name, engines=engines, options=options)
+        except (OSError, InputError) as exc:
+            code = exc.code if isinstance(exc, AttestError) else "input.unreadable"
+            typer.echo(json.dumps({"file": str(path), "error": code, "message": str(exc)}, ensure_ascii=False),
+                       err=True)
+            failed = True
+            continue
+        if format == "flat":
+            typer.echo(json.dumps(flat_view(result), ensure_ascii=False))
+        elif format == "json":
+            typer.echo(result.model_dump_json(indent=2, exclude={"ocr"}))
+        else:
+            typer.echo(_text_view(result))
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def version() -> None:
+    """Print the attest version."""
+    from attest import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())
