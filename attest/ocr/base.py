@@ -54,6 +54,12 @@ def _vertical_share(lines: list[RawLine]) -> float:
     return tall / len(lines)
 
 
+def _upright_score(lines: list[RawLine]) -> float:
+    # rapidocr reads tall boxes by turning the crop, so a sideways page can still score well on
+    # confidence alone: an upright page is the one whose text also runs horizontally.
+    return _quality(lines) * (1.0 - _vertical_share(lines))
+
+
 def _mean_score(lines: list[RawLine]) -> float:
     chars = sum(len(ln.text) for ln in lines)
     return _quality(lines) / chars if chars else 0.0
@@ -93,11 +99,11 @@ class PageReader:
             candidates = (90, 270)
         elif _mean_score(lines) < 0.85:
             candidates = (180,)
-        best = _quality(lines)
+        best = _upright_score(lines)
         for cw in candidates:
             turned = self._read(work.rotate(_CCW_FOR_CW[cw], expand=True))
-            if _quality(turned) > best * 1.2:
-                best, lines, rotation = _quality(turned), turned, cw
+            if _upright_score(turned) > best * 1.2:
+                best, lines, rotation = _upright_score(turned), turned, cw
         width, height = image.size if rotation in (0, 180) else (image.height, image.width)
         ocr_lines = [
             OcrLine(
