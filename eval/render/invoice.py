@@ -1,0 +1,164 @@
+"""Draw a synthetic invoice face (数电 or 税控 electronic layout) with seal and QR code.
+
+Fonts, sizes and offsets vary per seed so the extractor cannot learn this renderer's pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+
+import segno
+from PIL import Image, ImageDraw, ImageFont
+
+from eval.render.truth import InvoiceTruth
+
+FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+         "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"]
+FORM = (150, 70, 40)  # the brown/red print of the form itself
+INK = (20, 20, 20)
+SEAL = (220, 30, 30)
+
+
+class Canvas:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.img = Image.new("RGB", (2000, 1340), "white")
+        self.d = ImageDraw.Draw(self.img)
+        self.font_path = rng.choice(FONTS)
+        self.scale = rng.uniform(0.92, 1.08)
+        self.dx, self.dy = rng.randint(-15, 15), rng.randint(-12, 12)
+
+    def font(self, size: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(self.font_path, round(size * self.scale))
+
+    def text(self, x: float, y: float, s: str, size: int = 30, fill: tuple[int, int, int] = INK,
+             anchor: str = "la") -> None:
+        self.d.text((x + self.dx, y + self.dy), s, font=self.font(size), fill=fill, anchor=anchor)
+
+    def vtext(self, x: float, y: float, s: str, size: int = 30) -> None:
+        for i, ch in enumerate(s):
+            self.text(x, y + i * size * 1.25, ch, size, FORM)
+
+    def rect(self, box: tuple[float, float, float, float]) -> None:
+        x0, y0, x1, y1 = box
+        self.d.rectangle((x0 + self.dx, y0 + self.dy, x1 + self.dx, y1 + self.dy), outline=FORM, width=2)
+
+    def hline(self, y: float, x0: float = 40, x1: float = 1960) -> None:
+        self.d.line((x0 + self.dx, y + self.dy, x1 + self.dx, y + self.dy), fill=FORM, width=2)
+
+
+def _money(v: Decimal) -> str:
+    return format(v, "f")
+
+
+def _seal(c: Canvas, cx: float, cy: float, name: str, tax_id: str) -> None:
+    layer = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    d.ellipse((cx - 160, cy - 100, cx + 160, cy + 100), outline=SEAL + (200,), width=6)
+    f = ImageFont.truetype(FONTS[0], 24)
+    d.text((cx, cy - 50), name[:12], font=f, fill=SEAL + (190,), anchor="mm")
+    d.text((cx, cy), tax_id, font=f, fill=SEAL + (190,), anchor="mm")
+    d.text((cx, cy + 50), "发票专用章", font=f, fill=SEAL + (190,), anchor="mm")
+    c.img.paste(layer, (0, 0), layer)
+
+
+def _qr(c: Canvas, payload: str, x: int, y: int) -> None:
+    buf = io.BytesIO()
+    segno.make(payload, error="m").save(buf, kind="png", scale=5, border=2)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    c.img.paste(img, (x + c.dx, y + c.dy))
+
+
+COLUMNS = [("项目名称", 60, "name"), ("规格型号", 520, "spec"), ("单位", 720, "unit"), ("数量", 860, "qty"),
+           ("单价", 1050, "unit_price"), ("金额", 1350, "amount"), ("税率", 1560, "tax_rate"),
+           ("税额", 1800, "tax")]
+
+
+def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
+    size = 28
+    for label, x, _ in COLUMNS:
+        c.text(x + 60 if label != "项目名称" else x + 120, top, label, size, FORM)
+    y = top + 48
+    for it in t.items:
+        values = {"name": it.name, "spec": it.spec, "unit": it.unit, "qty": it.qty, "unit_price": it.unit_price,
+                  "amount": _money(it.amount), "tax_rate": it.tax_rate, "tax": _money(it.tax)}
+        for _, x, key in COLUMNS:
+            v = values[key]
+            if v is None:
+                continue
+            if key in ("name", "spec", "unit", "tax_rate"):
+                c.text(x + (0 if key == "name" else 40), y, v, size - 2)
+            else:  # numbers are right-aligned inside their column, as printed
+                right = {"qty": 1010, "unit_price": 1300, "amount": 1530, "tax": 1950}[key]
+                c.text(right, y, v, size - 2, anchor="ra")
+        y += 44
+    total_y = top + 48 + 44 * 9
+    c.text(160, total_y, "合", size, FORM)
+    c.text(300, total_y, "计", size, FORM)
+    c.text(1530, total_y, "¥" + _money(t.total_excl), size - 2, anchor="ra")
+    c.text(1950, total_y, "¥" + _money(t.total_tax), size - 2, anchor="ra")
+    c.hline(total_y + 50)
+    return total_y + 50
+
+
+def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
+    c = Canvas(rng)
+    digital = t.style == "digital"
+    c.text(1000, 60, t.title if digital else t.title, 58, FORM if not digital else (140, 30, 30), anchor="ma")
+    right = 1420
+    if digital:
+        _qr(c, t.qr_payload(), 60, 30)
+        c.text(right, 90, f"发票号码:{t.number}", 30, FORM)
+        c.text(right, 145, f"开票日期:{t.issue_date.year}年{t.issue_date.month:02d}月{t.issue_date.day:02d}日", 30, FORM)
+    else:
+        _qr(c, t.qr_payload(), 60, 20)
+        c.text(right, 40, f"发票代码:{t.code}", 28, FORM)
+        c.text(right, 90, f"发票号码:{t.number}", 28, FORM)
+        c.text(right, 140, f"开票日期:{t.issue_date.year}年{t.issue_date.month:02d}月{t.issue_date.day:02d}日", 28, FORM)
+        cc = t.check_code or ""
+        c.text(right, 190, "校验码:" + " ".join(cc[i:i + 5] for i in range(0, 20, 5)), 28, FORM)
+        c.text(300, 210, f"机器编号:{t.machine_no}", 28, FORM)
+    top = 270
+    c.rect((40, top, 1960, 1200))
+    if digital:
+        c.vtext(55, top + 20, "购买方信息", 28)
+        c.vtext(1000, top + 20, "销售方信息", 28)
+        for x, (name, tax) in ((110, t.buyer), (1060, t.seller)):
+            c.text(x, top + 30, f"名称:{name}", 30)
+            c.text(x, top + 110, f"统一社会信用代码/纳税人识别号:{tax}", 26)
+        table_top = top + 200
+    else:
+        c.vtext(55, top + 30, "购买方", 30)
+        c.text(110, top + 20, f"名    称:{t.buyer[0]}", 30)
+        c.text(110, top + 70, f"纳税人识别号:{t.buyer[1]}", 30)
+        c.text(110, top + 120, "地 址、电 话:", 30, FORM)
+        c.text(110, top + 170, "开户行及账号:", 30, FORM)
+        c.vtext(1150, top + 40, "密码区", 30)
+        table_top = top + 230
+    c.hline(table_top - 10)
+    bottom = _table(c, t, table_top)
+    c.text(100, bottom + 15, "价税合计(大写)", 30, FORM)
+    c.text(560, bottom + 15, "⊗ " + t.words, 30)
+    c.text(1300, bottom + 15, f"(小写)¥{_money(t.total_incl)}", 30)
+    c.hline(bottom + 70)
+    if digital:
+        c.vtext(55, bottom + 100, "备注", 30)
+        c.text(120, bottom + 110, t.remarks or "", 28)
+        c.text(200, 1240, f"开票人:{t.drawer}", 30, FORM)
+        _seal(c, 1700, bottom + 160, t.seller[0], t.seller[1])
+    else:
+        s = bottom + 85
+        c.vtext(55, s + 10, "销售方", 30)
+        c.text(110, s, f"名    称:{t.seller[0]}", 30)
+        c.text(110, s + 50, f"纳税人识别号:{t.seller[1]}", 30)
+        c.text(110, s + 100, f"地 址、电 话:{t.seller_address_phone}", 28)
+        c.text(110, s + 150, f"开户行及账号:{t.seller_bank_account}", 28)
+        c.vtext(1300, s + 20, "备注", 30)
+        c.text(100, 1240, f"收款人:{t.payee}", 30, FORM)
+        c.text(700, 1240, f"复核:{t.reviewer}", 30, FORM)
+        c.text(1200, 1240, f"开票人:{t.drawer}", 30, FORM)
+        _seal(c, 1650, s + 90, t.seller[0], t.seller[1])
+    return c.img
