@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,18 +82,23 @@ def same_row(a: Box, b: Box) -> bool:
 
 
 def rows(lines: Iterable[Line]) -> list[list[Line]]:
-    """Group lines into rows (top to bottom), each row left to right."""
+    """Group lines into rows (top to bottom), each row left to right.
+
+    A line joins the row whose centre line it sits on; comparing with the row's median rather than its
+    last member keeps a slightly tall box from chaining two printed rows into one.
+    """
     out: list[list[Line]] = []
     for line in sorted(lines, key=lambda ln: ln.box.cy):
-        for row in out:
-            if any(same_row(line.box, other.box) for other in row[-3:]):
+        for row in reversed(out[-3:]):
+            cy = statistics.median(ln.box.cy for ln in row)
+            h = statistics.median(ln.box.h for ln in row)
+            if abs(line.box.cy - cy) < 0.5 * min(h, line.box.h) + 0.1 * max(h, line.box.h):
                 row.append(line)
                 break
         else:
             out.append([line])
     for row in out:
         row.sort(key=lambda ln: ln.box.x0)
-    out.sort(key=lambda r: min(ln.box.cy for ln in r))
     return out
 
 

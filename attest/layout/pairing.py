@@ -75,7 +75,7 @@ def value_for(
         text = _clean(cut_at(ln.text, stop))
         if text and (value is None or value.search(text)):
             return Hit(text, [ln], label_line)
-        if text:
+        if len(text) > 1:  # a lone mark (⊗ read as `X`) between label and value is passed over
             break
     if below:
         under = sorted(

@@ -25,7 +25,7 @@ SEAL = (220, 30, 30)
 class Canvas:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.img = Image.new("RGB", (2000, 1340), "white")
+        self.img = Image.new("RGB", (2000, 1500), "white")
         self.d = ImageDraw.Draw(self.img)
         self.font_path = rng.choice(FONTS)
         self.scale = rng.uniform(0.92, 1.08)
@@ -95,7 +95,7 @@ def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
                 right = {"qty": 1010, "unit_price": 1300, "amount": 1530, "tax": 1950}[key]
                 c.text(right, y, v, size - 2, anchor="ra")
         y += 44
-    total_y = top + 48 + 44 * 9
+    total_y = top + 48 + 44 * max(len(t.items), 3) + c.rng.randint(10, 60)
     c.text(160, total_y, "合", size, FORM)
     c.text(300, total_y, "计", size, FORM)
     c.text(1530, total_y, "¥" + _money(t.total_excl), size - 2, anchor="ra")
@@ -122,7 +122,6 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         c.text(right, 190, "校验码:" + " ".join(cc[i:i + 5] for i in range(0, 20, 5)), 28, FORM)
         c.text(300, 210, f"机器编号:{t.machine_no}", 28, FORM)
     top = 270
-    c.rect((40, top, 1960, 1200))
     if digital:
         c.vtext(55, top + 20, "购买方信息", 28)
         c.vtext(1000, top + 20, "销售方信息", 28)
@@ -147,8 +146,9 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
     if digital:
         c.vtext(55, bottom + 100, "备注", 30)
         c.text(120, bottom + 110, t.remarks or "", 28)
-        c.text(200, 1240, f"开票人:{t.drawer}", 30, FORM)
-        _seal(c, 1700, bottom + 160, t.seller[0], t.seller[1])
+        frame_bottom = bottom + 220
+        c.text(200, frame_bottom + 40, f"开票人:{t.drawer}", 30, FORM)
+        _seal(c, 1700, bottom + 140, t.seller[0], t.seller[1])
     else:
         s = bottom + 85
         c.vtext(55, s + 10, "销售方", 30)
@@ -157,8 +157,11 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         c.text(110, s + 100, f"地 址、电 话:{t.seller_address_phone}", 28)
         c.text(110, s + 150, f"开户行及账号:{t.seller_bank_account}", 28)
         c.vtext(1300, s + 20, "备注", 30)
-        c.text(100, 1240, f"收款人:{t.payee}", 30, FORM)
-        c.text(700, 1240, f"复核:{t.reviewer}", 30, FORM)
-        c.text(1200, 1240, f"开票人:{t.drawer}", 30, FORM)
+        frame_bottom = s + 200
+        c.text(100, frame_bottom + 30, f"收款人:{t.payee}", 30, FORM)
+        c.text(700, frame_bottom + 30, f"复核:{t.reviewer}", 30, FORM)
+        c.text(1200, frame_bottom + 30, f"开票人:{t.drawer}", 30, FORM)
         _seal(c, 1650, s + 90, t.seller[0], t.seller[1])
-    return c.img
+    c.rect((40, top, 1960, frame_bottom))
+    # Invoices are printed on a fixed-ratio form; crop to what was drawn plus a margin.
+    return c.img.crop((0, 0, 2000, min(1500, int(frame_bottom + 110 + c.dy))))

@@ -120,6 +120,19 @@ def _fix_types(cells: list[Cell]) -> list[Cell]:
     return cells
 
 
+def _unstack(line: Line) -> list[Line]:
+    """Single-character cells stacked in one column (units 件 / 项) are detected as one tall box: split it."""
+    if not line.vertical:
+        return [line]
+    n = len(line.text)
+    step = line.box.h / n
+    return [
+        Line(f"{line.id}", ch, Box(line.box.x0, line.box.y0 + i * step, line.box.x1, line.box.y0 + (i + 1) * step),
+             line.confidence, ch)
+        for i, ch in enumerate(line.text)
+    ]
+
+
 def read_table(lines: Sequence[Line], page_height: float) -> Table | None:
     found = find_header(lines)
     if found is None:
@@ -133,7 +146,7 @@ def read_table(lines: Sequence[Line], page_height: float) -> Table | None:
     if total:
         first = min(total, key=lambda ln: ln.box.y0)
         table.total_row = [ln for ln in below if same_row(first.box, ln.box) and ln is not first]
-    body = [ln for ln in below if ln.box.y1 <= end + 2 and ln.box.y0 < end and not ln.vertical]
+    body = [piece for ln in below if ln.box.y1 <= end + 2 and ln.box.y0 < end for piece in _unstack(ln)]
     for row in rows(body):
         cells = _fix_types([cell for ln in row for cell in _split_line(ln, columns)])
         if cells:
