@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,13 +50,46 @@ class Line:
     seal: bool = False
 
     @classmethod
-    def of(cls, line: OcrLine) -> Line:
+    def of(cls, line: OcrLine, skew: float = 0.0, centre: tuple[float, float] = (0.0, 0.0)) -> Line:
+        """From an OCR line; with `skew` (degrees) its polygon is turned back about `centre` first."""
+        if skew:
+            a = math.radians(-skew)
+            cx, cy = centre
+            pts = [(cx + (x - cx) * math.cos(a) - (y - cy) * math.sin(a),
+                    cy + (x - cx) * math.sin(a) + (y - cy) * math.cos(a)) for x, y in line.polygon]
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            box = Box(min(xs), min(ys), max(xs), max(ys))
+            return cls(line.id, normalize(line.text), box, line.confidence, line.text, seal=line.red_ink > 0.4)
         return cls(line.id, normalize(line.text), Box(*line.bbox), line.confidence, line.text,
-                   seal=line.red_ink > 0.6)
+                   seal=line.red_ink > 0.4)
 
     @property
     def vertical(self) -> bool:
         return self.box.h > 1.5 * self.box.w and len(self.text) > 1
+
+
+def page_skew(lines: Iterable[OcrLine]) -> float:
+    """Median slope (degrees, clockwise positive) of the long text lines: how far a photo is tilted."""
+    angles = []
+    for ln in lines:
+        (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
+        width = math.hypot(x1 - x0, y1 - y0)
+        height = math.hypot(ln.polygon[3][0] - x0, ln.polygon[3][1] - y0)
+        if width > 4 * height and width > 60:
+            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+def page_skew(lines: Iterable[OcrLine]) -> float:
+    """Median slope (degrees, clockwise positive) of the long text lines: how far a photo is tilted."""
+    angles = []
+    for ln in lines:
+        (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
+        width = math.hypot(x1 - x0, y1 - y0)
+        height = math.hypot(ln.polygon[3][0] - x0, ln.polygon[3][1] - y0)
+        if width > 4 * height and width > 60:
+            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
 def union(boxes: Iterable[Box]) -> Box:

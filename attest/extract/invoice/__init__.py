@@ -7,7 +7,7 @@ from attest.extract.invoice.items import read_items, read_table
 from attest.extract.invoice.parties import read_parties
 from attest.extract.invoice.remarks import fill_from_remarks
 from attest.extract.invoice.totals import read_totals
-from attest.layout.geometry import Line
+from attest.layout.geometry import Line, page_skew
 from attest.schemas.evidence import Field, InvoiceEvidence, InvoiceKind
 from attest.schemas.ocr import OcrPage
 
@@ -27,7 +27,11 @@ def _kind(ev: InvoiceEvidence) -> InvoiceKind:
 
 def extract_invoice(page: OcrPage, qr_text: str | None = None) -> InvoiceEvidence:
     """Read every field of one invoice face from its OCR page (and the QR text, if one was decoded)."""
-    lines = [Line.of(ln) for ln in page.lines if ln.text.strip()]
+    skew = page_skew(page.lines)
+    # Below half a degree the rows still line up; above it, boxes are turned level before any pairing.
+    skew = skew if abs(skew) > 0.5 else 0.0
+    centre = (page.width / 2, page.height / 2)
+    lines = [Line.of(ln, skew, centre) for ln in page.lines if ln.text.strip()]
     ev = InvoiceEvidence()
     read_header(lines, float(page.height or max((ln.box.y1 for ln in lines), default=1.0)), ev)
     read_parties(lines, ev)

@@ -8,7 +8,7 @@ from datetime import date
 
 from attest.data import load
 from attest.extract.invoice.common import field_of, label, stop
-from attest.layout.geometry import Line
+from attest.layout.geometry import Line, h_overlap
 from attest.layout.normalize import digits_only, squash
 from attest.layout.pairing import Hit, find_value
 from attest.schemas.evidence import Field, InvoiceEvidence
@@ -55,7 +55,10 @@ def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Fie
     if not candidates:
         return None
     best = max(candidates, key=lambda ln: ln.box.h)
-    row = [ln for ln in top if abs(ln.box.cy - best.box.cy) < best.box.h * 0.6 and ln.box.h > best.box.h * 0.6]
+    # A title torn by a seal is read as pieces on one row; a piece overlapping another is a double read.
+    row = [best] + [ln for ln in top if ln is not best and abs(ln.box.cy - best.box.cy) < best.box.h * 0.6
+                    and ln.box.h > best.box.h * 0.75 and h_overlap(ln.box, best.box) < 0.3
+                    and not stop().search(ln.text)]
     row.sort(key=lambda ln: ln.box.x0)
     text = squash("".join(ln.text for ln in row))
     titles = load("invoice_layout")["titles"]

@@ -15,6 +15,7 @@ from attest.schemas.evidence import InvoiceItem
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _RATE = re.compile(r"^(?:-?\d+(?:\.\d+)?%|免税|不征税|\*{3})$")
 _TAX = re.compile(r"^(?:-?\d+(?:\.\d+)?|\*{3})$")
+_LOST_STAR = re.compile(r"^[^*]{2,}\*[^*]+$")
 NUMERIC = ("qty", "unit_price", "amount", "tax")
 
 
@@ -177,6 +178,9 @@ def _item_from(cells: list[Cell]) -> InvoiceItem:
         got = by_col.get(name)
         if got:
             text = "".join(squash(c.text) for c in got) if name == "name" else " ".join(c.text for c in got)
+            if name == "name" and _LOST_STAR.match(text):
+                # Names print as *分类简称*名称; OCR drops the faint leading star more than any other mark.
+                text = "*" + text
             setattr(item, name, field_of(text.strip(), lines=[c.line for c in got], raw=text))
     for name in NUMERIC:
         got = by_col.get(name)
