@@ -31,13 +31,14 @@ def _split_runs(chars: list[tuple[str, tuple[float, float, float, float]]]) -> l
                 runs.append(current)
             current = []
             continue
-        if current:
-            _, prev = current[-1]
+        inked = [b for c, b in current if not c.isspace()]
+        if inked and not ch.isspace():
+            prev = inked[-1]  # a space's box is a zero-width point: measure the gap from the last glyph
             height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
             same_row = abs((prev[1] + prev[3]) / 2 - (box[1] + box[3]) / 2) < height * 0.6
             gap = box[0] - prev[2]
             # Fields printed on one baseline but in different boxes are separate lines, as OCR sees them.
-            if not same_row or gap > height * 2.0 or gap < -height:
+            if not same_row or gap > height * 0.9 or gap < -height:
                 runs.append(current)
                 current = []
         current.append((ch, box))

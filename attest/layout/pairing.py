@@ -47,6 +47,17 @@ def labels(lines: Sequence[Line], label: re.Pattern[str]) -> list[tuple[Line, re
     return out
 
 
+def _continued(hit: Hit, rest: Sequence[Line], stop: re.Pattern[str] | None) -> Hit:
+    """A value printed with wide gaps (`…5楼A1、` `A2 0521…`) arrives as several boxes: join them."""
+    for ln in rest:
+        last = hit.lines[-1].box
+        if ln.box.x0 - last.x1 > last.h * 2.5 or (stop is not None and stop.search(ln.text)):
+            break
+        hit.text = f"{hit.text} {_clean(ln.text)}"
+        hit.lines.append(ln)
+    return hit
+
+
 def value_for(
     label_line: Line,
     match: re.Match[str],
@@ -65,16 +76,15 @@ def value_for(
         (
             ln for ln in lines
             if ln is not label_line and same_row(lb, ln.box) and ln.box.x0 >= lb.x1 - lb.h * 0.5
-            and ln.box.x0 - lb.x1 < lb.h * 12
         ),
         key=lambda ln: ln.box.x0,
     )
-    for ln in right:
-        if stop is not None and stop.match(ln.text):
+    for i, ln in enumerate(right):
+        if (stop is not None and stop.match(ln.text)) or ln.box.x0 - lb.x1 > lb.h * 12:
             break
         text = _clean(cut_at(ln.text, stop))
         if text and (value is None or value.search(text)):
-            return Hit(text, [ln], label_line)
+            return _continued(Hit(text, [ln], label_line), right[i + 1 :], stop)
         if len(text) > 1:  # a lone mark (⊗ read as `X`) between label and value is passed over
             break
     if below:

@@ -8,7 +8,7 @@ from datetime import date
 
 from attest.data import load
 from attest.extract.invoice.common import field_of, label, stop
-from attest.layout.geometry import Line, h_overlap
+from attest.layout.geometry import Line, h_overlap, same_row
 from attest.layout.normalize import digits_only, squash
 from attest.layout.pairing import Hit, find_value
 from attest.schemas.evidence import Field, InvoiceEvidence
@@ -20,7 +20,7 @@ _TITLE_CORE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}增值税)?[\u4e00-\u9fff()]*�
 
 def _digits_value(lines: Sequence[Line], name: str, lengths: tuple[int, ...]) -> Field[str] | None:
     pattern = re.compile(r"[0-9OoDlISZB][0-9OoDlISZB\s]{6,}")
-    hit = find_value(lines, label(name), value=pattern, stop=stop())
+    hit = find_value(lines, label(name), value=pattern, stop=stop(), below=True)
     if hit is None:
         return None
     value = digits_only(hit.text)
@@ -44,7 +44,15 @@ def _issue_date(lines: Sequence[Line]) -> Field[date] | None:
     if hit is None:
         return None
     value = parse_date(hit.text)
-    return field_of(value, hit) if value else None
+    if value is None:
+        # Year, month and day can stand as separate boxes (a PDF that prints them into a 年 月 日 template).
+        start = hit.lines[-1].box
+        rest = sorted((ln for ln in lines if same_row(ln.box, start) and ln.box.x0 >= start.x1 - 1
+                       and not stop().search(ln.text)), key=lambda ln: ln.box.x0)[:4]
+        used = [*hit.lines, *rest]
+        value = parse_date(" ".join([hit.text, *(ln.text for ln in rest)]))
+        return field_of(value, lines=used, raw=" ".join(ln.text for ln in used)) if value else None
+    return field_of(value, hit)
 
 
 def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Field[str] | None:
@@ -80,12 +88,24 @@ def _paper_number(lines: Sequence[Line]) -> Hit | None:
     return None
 
 
+def _unlabelled_code(lines: Sequence[Line], page_height: float) -> Hit | None:
+    """Paper invoices print the code at the top left with no label: a lone 10/12-digit run up there."""
+    for ln in lines:
+        text = squash(ln.text)
+        if ln.box.y1 < page_height * 0.4 and re.fullmatch(r"\d{10}|\d{12}", text) and not ln.seal:
+            return Hit(text, [ln])
+    return None
+
+
 def read_header(lines: Sequence[Line], page_height: float, ev: InvoiceEvidence) -> None:
     """Fill the header fields of `ev` in place."""
     ev.invoice_number = _digits_value(lines, "invoice_number", (8, 20))
     if ev.invoice_number is None and (hit := _paper_number(lines)):
         ev.invoice_number = field_of(hit.text, hit)
     ev.invoice_code = _digits_value(lines, "invoice_code", (10, 12))
+    number_len = len(ev.invoice_number.value) if ev.invoice_number else 0
+    if ev.invoice_code is None and number_len == 8 and (hit := _unlabelled_code(lines, page_height)):
+        ev.invoice_code = field_of(hit.text, hit, confidence=hit.confidence * 0.8)
     ev.check_code = _digits_value(lines, "check_code", (20,))
     ev.machine_no = _digits_value(lines, "machine_no", (9, 10, 11, 12))
     ev.issue_date = _issue_date(lines)

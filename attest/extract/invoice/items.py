@@ -71,11 +71,24 @@ def _join_split_chars(row: list[Line]) -> list[Line]:
     return out
 
 
+def _missing_amount(row: list[Line], columns: list[Column]) -> list[Column]:
+    """金额 is the one column between 单价 and 税率 on every layout: unreadable header text there is it."""
+    names = {c.name: c for c in columns}
+    if "amount" in names or "unit_price" not in names or "tax_rate" not in names:
+        return []
+    lo, hi = names["unit_price"].x1, names["tax_rate"].x0
+    between = [ln for ln in row if ln.box.x0 >= lo and ln.box.x1 <= hi]
+    if not between:
+        return []
+    return [Column("amount", min(ln.box.x0 for ln in between), max(ln.box.x1 for ln in between))]
+
+
 def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
     anchors = [ln for ln in lines if re.search("税额|税率|金额", squash(ln.text)) and "合计" not in ln.text]
     for anchor in sorted(anchors, key=lambda ln: ln.box.y0):
         row = _join_split_chars([ln for ln in lines if same_row(anchor.box, ln.box)])
         columns = [c for ln in row for c in _header_cells(ln)]
+        columns += _missing_amount(row, columns)
         names = {c.name for c in columns}
         if {"amount", "tax"} <= names or {"amount", "tax_rate"} <= names:
             columns.sort(key=lambda c: c.x0)
@@ -140,7 +153,8 @@ def read_table(lines: Sequence[Line], page_height: float) -> Table | None:
         return None
     columns, header = found
     below = [ln for ln in lines if ln.box.y0 > header.y1 - header.h * 0.3]
-    total = [ln for ln in below if squash(ln.text) in ("合计", "合", "计") or squash(ln.text).startswith("合计")]
+    total = [ln for ln in below if squash(ln.text) in ("合计", "合", "计")
+             or (squash(ln.text).startswith("合计") and "大写" not in ln.text)]
     stops = [ln for ln in below if "价税合计" in squash(ln.text) or "大写" in ln.text]
     end = min((ln.box.y0 for ln in total + stops), default=header.y1 + page_height * 0.4)
     table = Table(columns, header)

@@ -12,6 +12,7 @@ from attest.layout.geometry import Box, Line, union
 from attest.layout.normalize import squash
 from attest.layout.pairing import Hit, labels, value_for
 from attest.schemas.evidence import InvoiceEvidence
+from attest.verify.uscc import is_valid_uscc
 
 Party = Literal["buyer", "seller"]
 _TAX_ID = re.compile(r"[0-9A-Z]{15,20}")
@@ -91,12 +92,24 @@ def _name_above(tax_hit: Hit, lines: Sequence[Line]) -> Hit | None:
     return Hit(squash(ln.text), [ln])
 
 
+def _unlabelled_tax_ids(lines: Sequence[Line], taken: list[Hit]) -> list[Hit]:
+    """Valid 18-character codes standing alone, their labels unread; seal text (red) never counts."""
+    used = {ln.id for h in taken for ln in h.lines}
+    out = []
+    for ln in lines:
+        text = squash(ln.text)
+        if ln.id not in used and not ln.seal and is_valid_uscc(text):
+            out.append(Hit(text, [ln], ln))
+    return out
+
+
 def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     """Fill buyer_* and seller_* fields of `ev` in place."""
     markers = _marker_boxes(lines)
-    tax_hits = _assign(
-        [h for h in _hits(lines, "tax_id", _TAX_ID) if _TAX_ID.search(squash(h.text))], markers
-    )
+    labelled = [h for h in _hits(lines, "tax_id", _TAX_ID) if _TAX_ID.search(squash(h.text))]
+    if len(labelled) < 2:
+        labelled += _unlabelled_tax_ids(lines, labelled)
+    tax_hits = _assign(labelled, markers)
     name_hits = _assign([h for h in _hits(lines, "name") if _ORG_NAME.search(h.text)], markers)
     addr_hits = _assign(_hits(lines, "address_phone"), markers)
     bank_hits = _assign(_hits(lines, "bank_account"), markers)
