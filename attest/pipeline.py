@@ -32,8 +32,8 @@ class Engines:
 
 @dataclass(frozen=True)
 class ProcessOptions:
-    limits: LimitSettings = field(default_factory=LimitSettings)  # type: ignore[arg-type]
-    ocr: OcrSettings = field(default_factory=OcrSettings)  # type: ignore[arg-type]
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
     today: date | None = None  # fixed for replay; None means the day it runs
 
 
@@ -83,7 +83,8 @@ def process_document(
     started = time.perf_counter()
     doc = ingest(data, filename, limits=opts.limits, ocr=opts.ocr)
     run.timings["ingest"] = round(time.perf_counter() - started, 4)
-    pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr), [])
+    no_pages: list[OcrPage] = []
+    pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr), no_pages)
     classification = classify(pages)
     wanted = (hints or {}).get("kind")
     result = DocumentResult(

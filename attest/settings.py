@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ATTEST_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(Path("./var"), description="Where the embedded database, blobs and index live.")
-    limits: LimitSettings = Field(default_factory=LimitSettings)  # type: ignore[arg-type]
-    ocr: OcrSettings = Field(default_factory=OcrSettings)  # type: ignore[arg-type]
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
 
 
 @lru_cache(maxsize=1)

@@ -56,7 +56,7 @@ def accuracy(engines: Engines, seeds: range, *, degraded: bool, out: Path | None
             total[key] += 1
             hits[key] += ok
     rate = sum(hits.values()) / max(sum(total.values()), 1)
-    worst = sorted(((hits[k] / total[k], k) for k in total))[:6]
+    worst = sorted((hits[k] / total[k], k) for k in total)[:6]
     return {"invoices": len(seeds), "field_accuracy": round(rate, 4),
             "worst_fields": {k: round(v, 3) for v, k in worst}}
 

@@ -16,7 +16,7 @@ _HIGH_BIT_MODES = ("I;16", "I;16B", "I;16L", "I", "F")
 
 def _register_heif() -> None:
     try:
-        from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
+        from pillow_heif import register_heif_opener
     except ImportError as exc:
         raise EngineUnavailable("HEIC needs the optional extra: pip install 'attest[heic]'") from exc
     register_heif_opener()

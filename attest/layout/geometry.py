@@ -80,18 +80,6 @@ def page_skew(lines: Iterable[OcrLine]) -> float:
     return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
-def page_skew(lines: Iterable[OcrLine]) -> float:
-    """Median slope (degrees, clockwise positive) of the long text lines: how far a photo is tilted."""
-    angles = []
-    for ln in lines:
-        (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
-        width = math.hypot(x1 - x0, y1 - y0)
-        height = math.hypot(ln.polygon[3][0] - x0, ln.polygon[3][1] - y0)
-        if width > 4 * height and width > 60:
-            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
-    return statistics.median(angles) if len(angles) >= 3 else 0.0
-
-
 def union(boxes: Iterable[Box]) -> Box:
     it = iter(boxes)
     out = next(it)

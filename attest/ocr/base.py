@@ -89,7 +89,7 @@ class PageReader:
         if max(image.size) > self.max_side:
             # The detector sees at most max_side anyway; shrinking first saves decode, crop and memory.
             scale = self.max_side / max(image.size)
-            work = image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR)
+            work = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BILINEAR)
         lines = self._read(work)
         rotation = 0
         candidates: tuple[int, ...] = ()

@@ -22,7 +22,7 @@ class PaddleOcrReader:
                 "paddleocr needs local models: set ATTEST_OCR__PADDLE_MODEL_DIR to a folder with det/ and rec/"
             )
         try:
-            from paddleocr import PaddleOCR  # type: ignore[import-not-found]
+            from paddleocr import PaddleOCR
         except ImportError as exc:
             raise EngineUnavailable("paddleocr is not installed: pip install 'attest[paddle]'") from exc
         self._engine = PaddleOCR(

@@ -35,9 +35,10 @@ class RapidOcrReader:
                 out = self._engine(image, use_cls=False)
         except Exception as exc:  # rapidocr raises bare exceptions from deep inside onnxruntime
             raise EngineFailed(f"rapidocr failed: {exc}") from exc
-        if out.boxes is None or out.txts is None or out.scores is None:
+        boxes, txts, scores = (getattr(out, k, None) for k in ("boxes", "txts", "scores"))
+        if boxes is None or txts is None or scores is None:
             return []
         return [
             RawLine(polygon=[(float(x), float(y)) for x, y in box], text=str(text), score=float(score))
-            for box, text, score in zip(out.boxes, out.txts, out.scores, strict=True)
+            for box, text, score in zip(boxes, txts, scores, strict=True)
         ]

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field as PydField
+from pydantic import BaseModel
+from pydantic import Field as PydField
 
 T = TypeVar("T")
 Source = Literal["rule", "llm", "vision", "qr", "exif", "merged"]

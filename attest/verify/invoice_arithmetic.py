@@ -55,7 +55,7 @@ def check_line_tax(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
                               printed=item.tax.value))
         if item.qty and item.unit_price and item.qty.value and abs(
                 item.qty.value * item.unit_price.value - item.amount.value) > Decimal("0.01") * max(
-                1, abs(item.qty.value)):
+                Decimal(1), abs(item.qty.value)):
             out.append(result("invoice.arithmetic.line_amount", "fail",
                               f"第{i + 1}行数量×单价不等于金额", f"line {i + 1} quantity x price is not the amount",
                               doc=doc, fields=[f"items.{i}.amount"], qty=item.qty.value,
@@ -71,7 +71,8 @@ def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
     if ev.total_amount_excl_tax is not None and amounts and len(amounts) == len(ev.items):
         total = ev.total_amount_excl_tax.value
         if sum(amounts) != total:
-            out.append(result("invoice.arithmetic.items_sum", "fail", f"明细金额合计{sum(amounts)}不等于合计金额{total}",
+            out.append(result("invoice.arithmetic.items_sum", "fail",
+                              f"明细金额合计{sum(amounts)}不等于合计金额{total}",
                               f"item amounts sum to {sum(amounts)}, not the printed total {total}", doc=doc,
                               fields=["total_amount_excl_tax"], items_sum=sum(amounts), printed=total))
     taxes = [it.tax.value for it in ev.items if it.tax is not None]

@@ -50,6 +50,10 @@ class Canvas:
         self.d.line((x0 + self.dx, y + self.dy, x1 + self.dx, y + self.dy), fill=FORM, width=2)
 
 
+def _date(t: InvoiceTruth) -> str:
+    return f"{t.issue_date.year}年{t.issue_date.month:02d}月{t.issue_date.day:02d}日"
+
+
 def _money(v: Decimal) -> str:
     return format(v, "f")
 
@@ -57,11 +61,12 @@ def _money(v: Decimal) -> str:
 def _seal(c: Canvas, cx: float, cy: float, name: str, tax_id: str) -> None:
     layer = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    d.ellipse((cx - 160, cy - 100, cx + 160, cy + 100), outline=SEAL + (200,), width=6)
+    ring, ink = (*SEAL, 200), (*SEAL, 190)
+    d.ellipse((cx - 160, cy - 100, cx + 160, cy + 100), outline=ring, width=6)
     f = ImageFont.truetype(FONTS[0], 24)
-    d.text((cx, cy - 50), name[:12], font=f, fill=SEAL + (190,), anchor="mm")
-    d.text((cx, cy), tax_id, font=f, fill=SEAL + (190,), anchor="mm")
-    d.text((cx, cy + 50), "发票专用章", font=f, fill=SEAL + (190,), anchor="mm")
+    d.text((cx, cy - 50), name[:12], font=f, fill=ink, anchor="mm")
+    d.text((cx, cy), tax_id, font=f, fill=ink, anchor="mm")
+    d.text((cx, cy + 50), "发票专用章", font=f, fill=ink, anchor="mm")
     c.img.paste(layer, (0, 0), layer)
 
 
@@ -107,17 +112,17 @@ def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
 def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
     c = Canvas(rng)
     digital = t.style == "digital"
-    c.text(1000, 60, t.title if digital else t.title, 58, FORM if not digital else (140, 30, 30), anchor="ma")
+    c.text(1000, 60, t.title, 58, (140, 30, 30) if digital else FORM, anchor="ma")
     right = 1420
     if digital:
         _qr(c, t.qr_payload(), 60, 30)
         c.text(right, 90, f"发票号码:{t.number}", 30, FORM)
-        c.text(right, 145, f"开票日期:{t.issue_date.year}年{t.issue_date.month:02d}月{t.issue_date.day:02d}日", 30, FORM)
+        c.text(right, 145, "开票日期:" + _date(t), 30, FORM)
     else:
         _qr(c, t.qr_payload(), 60, 20)
         c.text(right, 40, f"发票代码:{t.code}", 28, FORM)
         c.text(right, 90, f"发票号码:{t.number}", 28, FORM)
-        c.text(right, 140, f"开票日期:{t.issue_date.year}年{t.issue_date.month:02d}月{t.issue_date.day:02d}日", 28, FORM)
+        c.text(right, 140, "开票日期:" + _date(t), 28, FORM)
         cc = t.check_code or ""
         c.text(right, 190, "校验码:" + " ".join(cc[i:i + 5] for i in range(0, 20, 5)), 28, FORM)
         c.text(300, 210, f"机器编号:{t.machine_no}", 28, FORM)

@@ -92,7 +92,9 @@ class InvoiceTruth:
     def qr_payload(self) -> str:
         amount = self.qr_amount_override or (self.total_incl if self.style == "digital" else self.total_excl)
         kind = "32" if self.style == "digital" else "10"
-        return f"01,{kind},{self.code or ''},{self.number},{amount},{self.issue_date:%Y%m%d},{self.check_code or ''},A1B2"
+        fields = ["01", kind, self.code or "", self.number, str(amount), f"{self.issue_date:%Y%m%d}",
+                  self.check_code or "", "A1B2"]
+        return ",".join(fields)
 
     def flat(self) -> dict[str, object]:
         """Ground truth in the flat format of `attest check --format flat`."""
@@ -147,7 +149,9 @@ def make_truth(rng: random.Random, today: date) -> InvoiceTruth:
     return InvoiceTruth(
         style, f"{PROVINCES[province]}增值税电子普通发票", code, f"{rng.randrange(10**8):08d}", issued,
         "".join(str(rng.randrange(10)) for _ in range(20)), f"{rng.randrange(10**12):012d}", buyer, seller,
-        rng.choice(CITIES) + f"市{rng.choice(WORDS)}路{rng.randint(1, 999)}号 0{rng.randint(10, 99)}-{rng.randrange(10**7, 10**8)}",
-        rng.choice(["中国银行", "工商银行", "建设银行", "招商银行"]) + rng.choice(CITIES) + f"支行 {rng.randrange(10**15, 10**16)}",
+        f"{rng.choice(CITIES)}市{rng.choice(WORDS)}路{rng.randint(1, 999)}号 "
+        f"0{rng.randint(10, 99)}-{rng.randrange(10**7, 10**8)}",
+        f"{rng.choice(['中国银行', '工商银行', '建设银行', '招商银行'])}{rng.choice(CITIES)}支行 "
+        f"{rng.randrange(10**15, 10**16)}",
         items, drawer=rng.choice(PEOPLE), payee=rng.choice(PEOPLE), reviewer=rng.choice(PEOPLE),
     )

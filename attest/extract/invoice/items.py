@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
         names = {c.name for c in columns}
         if {"amount", "tax"} <= names or {"amount", "tax_rate"} <= names:
             columns.sort(key=lambda c: c.x0)
-            for left, right in zip(columns, columns[1:], strict=False):
+            for left, right in itertools.pairwise(columns):
                 left.hi = right.lo = (left.x1 + right.x0) / 2
             columns[0].lo, columns[-1].hi = -1e9, 1e9
             box = row[0].box

@@ -23,7 +23,8 @@ def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
     """Where the printed 购买方 / 销售方 captions stand (vertical, or split into single characters)."""
     out: dict[Party, Box] = {}
     markers = load("invoice_layout")["party_markers"]
-    for party in ("buyer", "seller"):
+    parties: tuple[Party, Party] = ("buyer", "seller")
+    for party in parties:
         pattern = re.compile(markers[party])
         key = "购" if party == "buyer" else "销"
         found = [ln for ln in lines if pattern.match(squash(ln.text))]
@@ -35,7 +36,7 @@ def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
         # Collect the caption's other characters (方, 信, 息) standing in the same column below it.
         column = [ln for ln in found if abs(ln.box.cx - first.box.cx) < first.box.w * 1.5
                   and ln.box.y0 >= first.box.y0 - first.box.h and ln.box.y0 - first.box.y1 < first.box.h * 6]
-        out[party] = union(ln.box for ln in column)  # type: ignore[literal-required]
+        out[party] = union(ln.box for ln in column)
     return out
 
 
@@ -64,8 +65,9 @@ def _assign(hits: list[Hit], markers: dict[Party, Box]) -> dict[Party, Hit]:
     if len(ordered) == 1 and len(markers) == 1:
         party = _party_of(ordered[0].label or ordered[0].lines[0], markers)
         return {party: ordered[0]} if party else {}
-    for party, hit in zip(("buyer", "seller"), ordered, strict=False):
-        out[party] = hit  # type: ignore[index]
+    order: tuple[Party, Party] = ("buyer", "seller")
+    for party, hit in zip(order, ordered, strict=False):
+        out[party] = hit
     return out
 
 
@@ -114,15 +116,15 @@ def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     addr_hits = _assign(_hits(lines, "address_phone"), markers)
     bank_hits = _assign(_hits(lines, "bank_account"), markers)
     for party in ("buyer", "seller"):
-        tax = tax_hits.get(party)  # type: ignore[call-overload]
+        tax = tax_hits.get(party)
         if tax is not None:
             m = _TAX_ID.search(squash(tax.text))
             assert m is not None
             setattr(ev, f"{party}_tax_id", field_of(m.group(0), tax))
-        name = name_hits.get(party) or (_name_above(tax, lines) if tax else None)  # type: ignore[call-overload]
+        name = name_hits.get(party) or (_name_above(tax, lines) if tax else None)
         if name is not None:
             setattr(ev, f"{party}_name", field_of(squash(name.text), name))
         for key, hits in (("address_phone", addr_hits), ("bank_account", bank_hits)):
-            hit = hits.get(party)  # type: ignore[call-overload]
+            hit = hits.get(party)
             if hit is not None:
                 setattr(ev, f"{party}_{key}", field_of(hit.text, hit))

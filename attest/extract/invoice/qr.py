@@ -26,7 +26,7 @@ def decode_qr(image: Image.Image) -> str | None:
     """The text of the first QR code on the page, or None."""
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode]))
     return results[0].text if results else None
 
 

@@ -14,7 +14,12 @@ from attest.layout.normalize import find_money, parse_decimal, squash
 from attest.layout.pairing import Hit, find_value
 from attest.schemas.evidence import InvoiceEvidence
 
-_WORDS = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正两一二三四五六七八九十百千毛参叄園园陸伊仵任什貳貮玫冬]{2,}")
+# What an amount in words may be read as: the numerals, the slips a forger makes (kept so that the strict
+# parser can name them), and the OCR confusions of the data file.
+_WORDS = re.compile(
+    "[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正两一二三四五六七八九十百千毛"
+    + "".join(load("ocr_confusions")["amount_words"]) + "]{2,}"
+)
 _FIGURES = re.compile(r"¥?\s*-?\d[\d,]*\.\d{1,2}")
 _PERSON = re.compile(r"^[\u4e00-\u9fffA-Za-z·]{1,20}")
 

@@ -1,0 +1,67 @@
+"""Generated invoices (clean, degraded, forged) through the public `process_document`."""
+
+from __future__ import annotations
+
+import pytest
+
+from attest.extract.flat import flat_invoice
+from attest.pipeline import ProcessOptions, process_document
+from eval.compare import compare_invoice
+from eval.render.degrade import KINDS
+from eval.render.forge import EXPECTED
+from eval.synth import TODAY, generate
+
+OPTS = ProcessOptions(today=TODAY)
+
+
+def _accuracy(engines, seeds, degradation=None) -> tuple[float, list[str]]:
+    hits = total = 0
+    missed: list[str] = []
+    for seed in seeds:
+        kind = degradation(seed) if degradation else None
+        data, truth = generate(seed, degradation=kind)
+        result = process_document(data, f"{seed}", engines=engines, options=OPTS)
+        assert result.invoice is not None, f"seed {seed} ({kind}) was not read as an invoice"
+        scores = compare_invoice(flat_invoice(result.invoice), truth)
+        hits += sum(scores.values())
+        total += len(scores)
+        missed += [f"{seed}:{k}" for k, ok in scores.items() if not ok]
+    return hits / total, missed
+
+
+@pytest.mark.slow
+def test_clean_generated_invoices(engines) -> None:
+    rate, missed = _accuracy(engines, range(1000, 1012))
+    assert rate >= 0.99, missed
+
+
+@pytest.mark.slow
+def test_degraded_generated_invoices(engines) -> None:
+    rate, missed = _accuracy(engines, range(2000, 2014), degradation=lambda s: KINDS[s % len(KINDS)])
+    assert rate >= 0.95, missed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_each_forgery_fails_on_the_right_field(kind: str, engines) -> None:
+    code, field = EXPECTED[kind]
+    for seed in (3000, 3001, 3002):
+        data, _ = generate(seed, forgery=kind)
+        result = process_document(data, "forged.png", engines=engines, options=OPTS)
+        fails = [c for c in result.checks if c.severity == "fail"]
+        assert any(c.code == code and any(r.field == field for r in c.refs) for c in fails), (
+            seed, [(c.code, [r.field for r in c.refs]) for c in fails])
+
+
+@pytest.mark.slow
+def test_genuine_generated_invoices_get_no_fail(engines) -> None:
+    for seed in range(3000, 3006):
+        data, _ = generate(seed)
+        result = process_document(data, "genuine.png", engines=engines, options=OPTS)
+        assert [c.code for c in result.checks if c.severity == "fail"] == []
+
+
+def test_same_seed_same_bytes() -> None:
+    assert generate(7)[0] == generate(7)[0]
+    assert generate(7, degradation="noise")[0] == generate(7, degradation="noise")[0]
+    assert generate(7)[0] != generate(8)[0]
