@@ -1,0 +1,94 @@
+"""`make bench`: bare OCR vs the whole `process_document` on the same page, side by side in one run.
+
+Each scenario runs in its own process so that its peak RSS is its own. Prints ratios, pages per minute
+and peak RSS; writes `bench-out/bench.json`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing as mp
+import resource
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+REPEATS = 3
+
+
+def _scenario_bytes(name: str) -> bytes:
+    from eval.photo import phone_photo
+    from eval.synth import generate
+
+    data, _ = generate(42)
+    if name == "clean page (2000 px PNG)":
+        return data
+    from PIL import Image
+
+    return phone_photo(Image.open(io.BytesIO(data)).convert("RGB"), seed=42)
+
+
+def _run(name: str, queue: Any) -> None:
+    import numpy as np
+    from rapidocr import RapidOCR
+
+    from attest.ingest import ingest
+    from attest.ocr import create_ocr_engine
+    from attest.pipeline import Engines, ProcessOptions, process_document
+    from attest.settings import LimitSettings, OcrSettings
+
+    data = _scenario_bytes(name)
+    image = np.asarray(ingest(data, "b", limits=LimitSettings(), ocr=OcrSettings()).pages[0].image)
+    bare = RapidOCR(params={"Global.log_level": "error"})  # rapidocr as a user would call it
+    engines = Engines(ocr=create_ocr_engine(OcrSettings()))
+    bare(image)
+    process_document(data, "warm", engines=engines)  # warm both: first calls allocate arenas
+    t_bare, t_pipe, t_engine = [], [], []
+    for _ in range(REPEATS):  # interleaved so that both see the same machine state
+        started = time.perf_counter()
+        bare(image)
+        t_bare.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = process_document(data, "bench", engines=engines, options=ProcessOptions())
+        t_pipe.append(time.perf_counter() - started)
+        t_engine.append(result.timings["ocr"])
+    assert result.invoice is not None and result.invoice.invoice_number is not None
+    queue.put({
+        "scenario": name,
+        "bytes": len(data),
+        "bare_rapidocr_s": round(statistics.median(t_bare), 3),
+        "pipeline_s": round(statistics.median(t_pipe), 3),
+        "pipeline_ocr_stage_s": round(statistics.median(t_engine), 3),
+        "ratio_pipeline_over_bare": round(statistics.median(t_pipe) / statistics.median(t_bare), 3),
+        "pages_per_minute": round(60 / statistics.median(t_pipe), 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "fields_read": sum(1 for _, f in result.invoice if f is not None),
+    })
+
+
+def main() -> None:
+    ctx = mp.get_context("spawn")
+    rows = []
+    for name in ("clean page (2000 px PNG)", "phone photo (4032x3024 JPEG)"):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_run, args=(name, queue))
+        proc.start()
+        rows.append(queue.get(timeout=600))
+        proc.join()
+    header = f"{'scenario':<30} {'bare OCR s':>10} {'pipeline s':>10} {'ratio':>6} {'pages/min':>9} {'peak RSS MiB':>12}"
+    print(header)
+    for r in rows:
+        print(f"{r['scenario']:<30} {r['bare_rapidocr_s']:>10} {r['pipeline_s']:>10} "
+              f"{r['ratio_pipeline_over_bare']:>6} {r['pages_per_minute']:>9} {r['peak_rss_mib']:>12}")
+    print("bare OCR = rapidocr's default call (det + cls + rec) on the decoded page; pipeline = process_document "
+          "on the uploaded bytes (ingest, downscale, OCR without the per-line 180° classifier, orientation check, "
+          "seal ink, QR, extraction, checks)")
+    out = Path("bench-out")
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
