@@ -77,8 +77,8 @@ def main() -> None:
         proc.start()
         rows.append(queue.get(timeout=600))
         proc.join()
-    header = f"{'scenario':<30} {'bare OCR s':>10} {'pipeline s':>10} {'ratio':>6} {'pages/min':>9} {'peak RSS MiB':>12}"
-    print(header)
+    print(f"{'scenario':<30} {'bare OCR s':>10} {'pipeline s':>10} {'ratio':>6} {'pages/min':>9} "
+          f"{'peak RSS MiB':>12}")
     for r in rows:
         print(f"{r['scenario']:<30} {r['bare_rapidocr_s']:>10} {r['pipeline_s']:>10} "
               f"{r['ratio_pipeline_over_bare']:>6} {r['pages_per_minute']:>9} {r['peak_rss_mib']:>12}")

@@ -18,7 +18,7 @@ def _register_heif() -> None:
     try:
         from pillow_heif import register_heif_opener
     except ImportError as exc:
-        raise EngineUnavailable("HEIC needs the optional extra: pip install 'attest[heic]'") from exc
+        raise EngineUnavailable("HEIC needs pillow-heif: pip install pillow-heif") from exc
     register_heif_opener()
 
 

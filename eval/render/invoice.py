@@ -30,6 +30,11 @@ class Canvas:
         self.font_path = rng.choice(FONTS)
         self.scale = rng.uniform(0.92, 1.08)
         self.dx, self.dy = rng.randint(-15, 15), rng.randint(-12, 12)
+        # Small per-face differences real invoices show: colon width, label spacing, column positions.
+        self.colon = rng.choice([":", "："])
+        self.name_label = rng.choice(["名    称", "名称", "名  称"])
+        self.col_dx = {key: rng.randint(-18, 18) for _, _, key in COLUMNS}
+        self.row_h = rng.randint(40, 48)
 
     def font(self, size: int) -> ImageFont.FreeTypeFont:
         return ImageFont.truetype(self.font_path, round(size * self.scale))
@@ -84,8 +89,8 @@ COLUMNS = [("项目名称", 60, "name"), ("规格型号", 520, "spec"), ("单位
 
 def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
     size = 28
-    for label, x, _ in COLUMNS:
-        c.text(x + 60 if label != "项目名称" else x + 120, top, label, size, FORM)
+    for label, x, key in COLUMNS:
+        c.text((x + 60 if label != "项目名称" else x + 120) + c.col_dx[key], top, label, size, FORM)
     y = top + 48
     for it in t.items:
         values = {"name": it.name, "spec": it.spec, "unit": it.unit, "qty": it.qty, "unit_price": it.unit_price,
@@ -95,16 +100,16 @@ def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
             if v is None:
                 continue
             if key in ("name", "spec", "unit", "tax_rate"):
-                c.text(x + (0 if key == "name" else 40), y, v, size - 2)
+                c.text(x + (0 if key == "name" else 40) + c.col_dx[key], y, v, size - 2)
             else:  # numbers are right-aligned inside their column, as printed
                 right = {"qty": 1010, "unit_price": 1300, "amount": 1530, "tax": 1950}[key]
-                c.text(right, y, v, size - 2, anchor="ra")
-        y += 44
-    total_y = top + 48 + 44 * max(len(t.items), 3) + c.rng.randint(10, 60)
+                c.text(right + c.col_dx[key], y, v, size - 2, anchor="ra")
+        y += c.row_h
+    total_y = top + 48 + c.row_h * max(len(t.items), 3) + c.rng.randint(10, 60)
     c.text(160, total_y, "合", size, FORM)
     c.text(300, total_y, "计", size, FORM)
-    c.text(1530, total_y, "¥" + _money(t.total_excl), size - 2, anchor="ra")
-    c.text(1950, total_y, "¥" + _money(t.total_tax), size - 2, anchor="ra")
+    c.text(1530 + c.col_dx["amount"], total_y, "¥" + _money(t.total_excl), size - 2, anchor="ra")
+    c.text(1950 + c.col_dx["tax"], total_y, "¥" + _money(t.total_tax), size - 2, anchor="ra")
     c.hline(total_y + 50)
     return total_y + 50
 
@@ -116,30 +121,31 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
     right = 1420
     if digital:
         _qr(c, t.qr_payload(), 60, 30)
-        c.text(right, 90, f"发票号码:{t.number}", 30, FORM)
-        c.text(right, 145, "开票日期:" + _date(t), 30, FORM)
+        c.text(right, 90, f"发票号码{c.colon}{t.number}", 30, FORM)
+        c.text(right, 145, "开票日期" + c.colon + _date(t), 30, FORM)
     else:
         _qr(c, t.qr_payload(), 60, 20)
-        c.text(right, 40, f"发票代码:{t.code}", 28, FORM)
-        c.text(right, 90, f"发票号码:{t.number}", 28, FORM)
-        c.text(right, 140, "开票日期:" + _date(t), 28, FORM)
-        cc = t.check_code or ""
-        c.text(right, 190, "校验码:" + " ".join(cc[i:i + 5] for i in range(0, 20, 5)), 28, FORM)
-        c.text(300, 210, f"机器编号:{t.machine_no}", 28, FORM)
+        c.text(right, 40, f"发票代码{c.colon}{t.code}", 28, FORM)
+        c.text(right, 90, f"发票号码{c.colon}{t.number}", 28, FORM)
+        c.text(right, 140, "开票日期" + c.colon + _date(t), 28, FORM)
+        if t.check_code:
+            cc = t.check_code
+            c.text(right, 190, "校验码" + c.colon + " ".join(cc[i:i + 5] for i in range(0, 20, 5)), 28, FORM)
+        c.text(300, 210, f"机器编号{c.colon}{t.machine_no}", 28, FORM)
     top = 270
     if digital:
         c.vtext(55, top + 20, "购买方信息", 28)
         c.vtext(1000, top + 20, "销售方信息", 28)
         for x, (name, tax) in ((110, t.buyer), (1060, t.seller)):
-            c.text(x, top + 30, f"名称:{name}", 30)
-            c.text(x, top + 110, f"统一社会信用代码/纳税人识别号:{tax}", 26)
+            c.text(x, top + 30, f"名称{c.colon}{name}", 30)
+            c.text(x, top + 110, f"统一社会信用代码/纳税人识别号{c.colon}{tax}", 26)
         table_top = top + 200
     else:
         c.vtext(55, top + 30, "购买方", 30)
-        c.text(110, top + 20, f"名    称:{t.buyer[0]}", 30)
-        c.text(110, top + 70, f"纳税人识别号:{t.buyer[1]}", 30)
-        c.text(110, top + 120, "地 址、电 话:", 30, FORM)
-        c.text(110, top + 170, "开户行及账号:", 30, FORM)
+        c.text(110, top + 20, f"{c.name_label}{c.colon}{t.buyer[0]}", 30)
+        c.text(110, top + 70, f"纳税人识别号{c.colon}{t.buyer[1]}", 30)
+        c.text(110, top + 120, "地 址、电 话" + c.colon, 30, FORM)
+        c.text(110, top + 170, "开户行及账号" + c.colon, 30, FORM)
         c.vtext(1150, top + 40, "密码区", 30)
         table_top = top + 230
     c.hline(table_top - 10)
@@ -152,20 +158,20 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         c.vtext(55, bottom + 100, "备注", 30)
         c.text(120, bottom + 110, t.remarks or "", 28)
         frame_bottom = bottom + 220
-        c.text(200, frame_bottom + 40, f"开票人:{t.drawer}", 30, FORM)
+        c.text(200, frame_bottom + 40, f"开票人{c.colon}{t.drawer}", 30, FORM)
         _seal(c, 1700, bottom + 140, t.seller[0], t.seller[1])
     else:
         s = bottom + 85
         c.vtext(55, s + 10, "销售方", 30)
-        c.text(110, s, f"名    称:{t.seller[0]}", 30)
-        c.text(110, s + 50, f"纳税人识别号:{t.seller[1]}", 30)
-        c.text(110, s + 100, f"地 址、电 话:{t.seller_address_phone}", 28)
-        c.text(110, s + 150, f"开户行及账号:{t.seller_bank_account}", 28)
+        c.text(110, s, f"{c.name_label}{c.colon}{t.seller[0]}", 30)
+        c.text(110, s + 50, f"纳税人识别号{c.colon}{t.seller[1]}", 30)
+        c.text(110, s + 100, f"地 址、电 话{c.colon}{t.seller_address_phone}", 28)
+        c.text(110, s + 150, f"开户行及账号{c.colon}{t.seller_bank_account}", 28)
         c.vtext(1300, s + 20, "备注", 30)
         frame_bottom = s + 200
-        c.text(100, frame_bottom + 30, f"收款人:{t.payee}", 30, FORM)
-        c.text(700, frame_bottom + 30, f"复核:{t.reviewer}", 30, FORM)
-        c.text(1200, frame_bottom + 30, f"开票人:{t.drawer}", 30, FORM)
+        c.text(100, frame_bottom + 30, f"收款人{c.colon}{t.payee}", 30, FORM)
+        c.text(700, frame_bottom + 30, f"复核{c.colon}{t.reviewer}", 30, FORM)
+        c.text(1200, frame_bottom + 30, f"开票人{c.colon}{t.drawer}", 30, FORM)
         _seal(c, 1650, s + 90, t.seller[0], t.seller[1])
     c.rect((40, top, 1960, frame_bottom))
     # Invoices are printed on a fixed-ratio form; crop to what was drawn plus a margin.

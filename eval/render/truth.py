@@ -49,7 +49,7 @@ class Item:
 
 @dataclass
 class InvoiceTruth:
-    style: str  # "digital" (数电) or "tax_control" (税控 electronic ordinary)
+    style: str  # "digital" (数电) or "tax_control" (税控: paper or electronic, special or ordinary)
     title: str
     code: str | None
     number: str
@@ -91,7 +91,7 @@ class InvoiceTruth:
 
     def qr_payload(self) -> str:
         amount = self.qr_amount_override or (self.total_incl if self.style == "digital" else self.total_excl)
-        kind = "32" if self.style == "digital" else "10"
+        kind = "32" if self.style == "digital" else "01" if "专用" in self.title else "10"
         fields = ["01", kind, self.code or "", self.number, str(amount), f"{self.issue_date:%Y%m%d}",
                   self.check_code or "", "A1B2"]
         return ",".join(fields)
@@ -145,10 +145,19 @@ def make_truth(rng: random.Random, today: date) -> InvoiceTruth:
         title = "电子发票(增值税专用发票)" if special else "电子发票(普通发票)"
         return InvoiceTruth(style, title, None, number, issued, None, None, buyer, seller, None, None, items,
                             drawer=rng.choice(PEOPLE))
-    code = f"0{province}00{issued.year % 100:02d}{rng.randrange(1000):03d}11"
+    # 税控 faces: the code encodes the type (see the domain notes), and only ordinary invoices print 校验码.
+    kind = rng.choice(["electronic_ordinary", "electronic_special", "paper_ordinary", "paper_special"])
+    yy, prov = f"{issued.year % 100:02d}", PROVINCES[province]
+    code, title = {
+        "electronic_ordinary": (f"0{province}00{yy}{rng.randrange(1000):03d}11", f"{prov}增值税电子普通发票"),
+        "electronic_special": (f"0{province}00{yy}{rng.randrange(1000):03d}13", f"{prov}增值税电子专用发票"),
+        "paper_ordinary": (f"0{province}00{yy}{rng.randrange(1000):03d}04", f"{prov}增值税普通发票"),
+        "paper_special": (f"{province}00{yy}{rng.randrange(10)}1{rng.randrange(100):02d}", f"{prov}增值税专用发票"),
+    }[kind]
+    check = "".join(str(rng.randrange(10)) for _ in range(20)) if "ordinary" in kind else None
     return InvoiceTruth(
-        style, f"{PROVINCES[province]}增值税电子普通发票", code, f"{rng.randrange(10**8):08d}", issued,
-        "".join(str(rng.randrange(10)) for _ in range(20)), f"{rng.randrange(10**12):012d}", buyer, seller,
+        style, title, code, f"{rng.randrange(10**8):08d}", issued,
+        check, f"{rng.randrange(10**12):012d}", buyer, seller,
         f"{rng.choice(CITIES)}市{rng.choice(WORDS)}路{rng.randint(1, 999)}号 "
         f"0{rng.randint(10, 99)}-{rng.randrange(10**7, 10**8)}",
         f"{rng.choice(['中国银行', '工商银行', '建设银行', '招商银行'])}{rng.choice(CITIES)}支行 "

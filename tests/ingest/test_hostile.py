@@ -121,3 +121,21 @@ def test_pdf_text_layer_replaces_ocr(engines, options) -> None:
     assert result.ocr[0].engine == "pdf-text"
     assert result.invoice is not None and result.invoice.invoice_number is not None
     assert result.invoice.invoice_number.value == "25127000000546906425"
+
+
+def test_heic_from_a_phone_is_accepted() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 200), (10, 200, 30)).save(buf, "HEIF")
+    doc = _ingest(buf.getvalue(), "IMG_0001.HEIC")
+    assert doc.media_type == "image/heic"  # type: ignore[attr-defined]
+    assert doc.pages[0].image.size == (320, 200)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "BMP", "TIFF"])
+def test_other_phone_and_scanner_formats(fmt: str) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buf, fmt)
+    assert _ingest(buf.getvalue()).pages[0].image.size == (200, 100)  # type: ignore[attr-defined]
