@@ -58,6 +58,23 @@ def _continued(hit: Hit, rest: Sequence[Line], stop: re.Pattern[str] | None) -> 
     return hit
 
 
+def _wrapped(hit: Hit, lines: Sequence[Line], stop: re.Pattern[str] | None) -> Hit:
+    """A long value wrapped inside its box continues on the next line, starting under the label or value."""
+    label = hit.label or hit.lines[0]
+    while True:
+        last = hit.lines[-1].box
+        starts = (label.box.x0, last.x0 if hit.lines[-1] is not label else label.box.x0)
+        below = [
+            ln for ln in lines
+            if ln not in hit.lines and -0.3 * last.h <= ln.box.y0 - last.y1 < last.h * 0.6 and ln.box.y0 > last.cy
+            and min(abs(ln.box.x0 - x) for x in starts) < last.h * 1.5 and ln.box.w < last.w * 1.2
+        ]
+        if len(below) != 1 or (stop is not None and stop.search(below[0].text)) or below[0].vertical:
+            return hit
+        hit.text += _clean(below[0].text)
+        hit.lines.append(below[0])
+
+
 def value_for(
     label_line: Line,
     match: re.Match[str],
@@ -66,8 +83,25 @@ def value_for(
     value: re.Pattern[str] | None = None,
     stop: re.Pattern[str] | None = None,
     below: bool = False,
+    wrap: bool = False,
 ) -> Hit | None:
-    """The value printed after a label: on its own line, else to its right on the row, else below it."""
+    """The value printed after a label: on its own line, else to its right on the row, else below it.
+
+    With `wrap`, a value that runs on to the next line inside its box is joined.
+    """
+    hit = _value_for(label_line, match, lines, value=value, stop=stop, below=below)
+    return _wrapped(hit, lines, stop) if hit is not None and wrap else hit
+
+
+def _value_for(
+    label_line: Line,
+    match: re.Match[str],
+    lines: Sequence[Line],
+    *,
+    value: re.Pattern[str] | None,
+    stop: re.Pattern[str] | None,
+    below: bool,
+) -> Hit | None:
     rest = _clean(cut_at(label_line.text[match.end() :], stop))
     if rest and (value is None or value.search(rest)):
         return Hit(rest, [label_line], label_line)

@@ -35,6 +35,7 @@ class Canvas:
         self.name_label = rng.choice(["名    称", "名称", "名  称"])
         self.col_dx = {key: rng.randint(-18, 18) for _, _, key in COLUMNS}
         self.row_h = rng.randint(40, 48)
+        self.name_room = rng.choice([560, 640, 860])
 
     def font(self, size: int) -> ImageFont.FreeTypeFont:
         return ImageFont.truetype(self.font_path, round(size * self.scale))
@@ -137,7 +138,14 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         c.vtext(55, top + 20, "购买方信息", 28)
         c.vtext(1000, top + 20, "销售方信息", 28)
         for x, (name, tax) in ((110, t.buyer), (1060, t.seller)):
-            c.text(x, top + 30, f"名称{c.colon}{name}", 30)
+            label = f"名称{c.colon}"
+            room = c.name_room - c.d.textlength(label, font=c.font(30))
+            cut = len(name)
+            while c.d.textlength(name[:cut], font=c.font(30)) > room:
+                cut -= 1
+            c.text(x, top + 30, label + name[:cut], 30)
+            if cut < len(name):  # the box is fixed: a long name wraps under its label
+                c.text(x, top + 68, name[cut:], 30)
             c.text(x, top + 110, f"统一社会信用代码/纳税人识别号{c.colon}{tax}", 26)
         table_top = top + 200
     else:

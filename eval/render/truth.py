@@ -32,7 +32,10 @@ def uscc(rng: random.Random) -> str:
 
 
 def company(rng: random.Random) -> str:
-    return rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + "有限公司"
+    name = rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + "有限公司"
+    if rng.random() < 0.2:  # branch offices carry long names that wrap inside the 数电 party box
+        name += rng.choice(CITIES) + rng.choice(["分公司", "第一分公司", "经营部分公司"])
+    return name
 
 
 @dataclass

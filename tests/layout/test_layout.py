@@ -90,3 +90,15 @@ def test_page_skew_from_long_lines() -> None:
         return OcrLine(id=str(i), text="x" * 20, confidence=1.0,
                        polygon=[(100, 100 + 50 * i), (900, 135 + 50 * i), (900, 165 + 50 * i), (100, 130 + 50 * i)])
     assert abs(page_skew([tilted(i) for i in range(5)]) - 2.5) < 0.1
+
+
+def test_value_wrapped_inside_its_box() -> None:
+    lines = [
+        line("名称:中国移动通信集团广东有限公司河源", 51, 165, 420, 184),
+        line("分公司", 51, 188, 110, 206),
+        line("统一社会信用代码/纳税人识别号:91441600707924573M", 49, 215, 455, 235),
+    ]
+    (label_line, m), = labels(lines, re.compile("^名称:?"))
+    hit = value_for(label_line, m, lines, stop=STOP, wrap=True)
+    assert hit is not None and hit.text == "中国移动通信集团广东有限公司河源分公司"
+    assert value_for(label_line, m, lines, stop=STOP).text == "中国移动通信集团广东有限公司河源"  # type: ignore[union-attr]

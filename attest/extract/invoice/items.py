@@ -206,13 +206,12 @@ def _item_from(cells: list[Cell]) -> InvoiceItem:
             item.tax = field_of(Decimal(0), lines=[got[-1].line], raw="***")
         elif (value := parse_decimal(text)) is not None and _NUMBER.match(text):
             setattr(item, name, field_of(value, lines=[got[-1].line], raw=text))
-    if item.qty is None and item.unit_price is not None and item.amount is not None:
-        split = _merged_qty_price(item.unit_price.raw or "", item.amount.value)
+    merged = item.unit_price if item.qty is None else item.qty if item.unit_price is None else None
+    if merged is not None and item.amount is not None:
+        split = _merged_qty_price(merged.raw or "", item.amount.value)
         if split:
-            line_ids = item.unit_price.lines
-            item.qty = item.unit_price.model_copy(update={"value": Decimal(split[0]), "raw": split[0]})
-            item.unit_price = item.unit_price.model_copy(update={"value": Decimal(split[1]), "raw": split[1]})
-            assert item.qty.lines == line_ids
+            item.qty = merged.model_copy(update={"value": Decimal(split[0]), "raw": split[0]})
+            item.unit_price = merged.model_copy(update={"value": Decimal(split[1]), "raw": split[1]})
     return item
 
 

@@ -71,10 +71,11 @@ def _assign(hits: list[Hit], markers: dict[Party, Box]) -> dict[Party, Hit]:
     return out
 
 
-def _hits(lines: Sequence[Line], name: str, value: re.Pattern[str] | None = None) -> list[Hit]:
+def _hits(lines: Sequence[Line], name: str, value: re.Pattern[str] | None = None, *,
+          wrap: bool = False) -> list[Hit]:
     found = []
     for ln, m in labels(lines, label(name)):
-        hit = value_for(ln, m, lines, value=value, stop=stop())
+        hit = value_for(ln, m, lines, value=value, stop=stop(), wrap=wrap)
         if hit is not None:
             found.append(hit)
     return found
@@ -112,9 +113,9 @@ def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     if len(labelled) < 2:
         labelled += _unlabelled_tax_ids(lines, labelled)
     tax_hits = _assign(labelled, markers)
-    name_hits = _assign([h for h in _hits(lines, "name") if _ORG_NAME.search(h.text)], markers)
-    addr_hits = _assign(_hits(lines, "address_phone"), markers)
-    bank_hits = _assign(_hits(lines, "bank_account"), markers)
+    name_hits = _assign([h for h in _hits(lines, "name", wrap=True) if _ORG_NAME.search(h.text)], markers)
+    addr_hits = _assign(_hits(lines, "address_phone", wrap=True), markers)
+    bank_hits = _assign(_hits(lines, "bank_account", wrap=True), markers)
     for party in ("buyer", "seller"):
         tax = tax_hits.get(party)
         if tax is not None:
