@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from attest.cli_eval import eval_app
 from attest.errors import AttestError, InputError
 from attest.extract.flat import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
@@ -16,6 +17,7 @@ from attest.schemas.document import DocumentResult
 from attest.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read and check merchant evidence.")
+app.add_typer(eval_app, name="eval")
 
 
 def _engines() -> Engines:

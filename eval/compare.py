@@ -24,7 +24,7 @@ def norm(name: str, value: Any) -> Any:
 
 
 def field_matches(name: str, got: Any, want: Any) -> bool:
-    return norm(name, got) == norm(name, want)
+    return bool(norm(name, got) == norm(name, want))
 
 
 def compare_invoice(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:

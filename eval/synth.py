@@ -9,6 +9,7 @@ import random
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from attest.extract.flat import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
@@ -21,7 +22,7 @@ from eval.render.truth import make_truth
 TODAY = date(2026, 11, 28)
 
 
-def generate(seed: int, *, degradation: str | None = None, forgery: str | None = None) -> tuple[bytes, dict]:
+def generate(seed: int, *, degradation: str | None = None, forgery: str | None = None) -> tuple[bytes, dict[str, Any]]:
     """One invoice as encoded bytes plus its flat ground truth; same seed → same bytes."""
     rng = random.Random(seed)
     truth = make_truth(rng, TODAY)
@@ -37,7 +38,7 @@ def generate(seed: int, *, degradation: str | None = None, forgery: str | None =
     return data, truth.flat()
 
 
-def accuracy(engines: Engines, seeds: range, *, degraded: bool, out: Path | None = None) -> dict:
+def accuracy(engines: Engines, seeds: range, *, degraded: bool, out: Path | None = None) -> dict[str, Any]:
     """Field exact-match rate over generated invoices, and the fields missed most."""
     hits: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -61,7 +62,7 @@ def accuracy(engines: Engines, seeds: range, *, degraded: bool, out: Path | None
             "worst_fields": {k: round(v, 3) for v, k in worst}}
 
 
-def forgery_detection(engines: Engines, seeds: range) -> dict:
+def forgery_detection(engines: Engines, seeds: range) -> dict[str, float]:
     """For each forgery kind: share of forged invoices with a `fail` on the expected check and field."""
     opts = ProcessOptions(today=TODAY)
     caught: Counter[str] = Counter()

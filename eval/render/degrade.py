@@ -14,7 +14,7 @@ KINDS = ("rotate", "blur", "jpeg", "noise", "light", "lowres", "turn90")
 def degrade(img: Image.Image, kind: str, rng: random.Random) -> bytes:
     """Encoded bytes (JPEG or PNG) of `img` degraded one way; the same rng state gives the same bytes."""
     if kind == "rotate":
-        img = img.rotate(rng.uniform(-3, 3), expand=True, fillcolor=(235, 235, 230), resample=Image.BICUBIC)
+        img = img.rotate(rng.uniform(-3, 3), expand=True, fillcolor=(235, 235, 230), resample=Image.Resampling.BICUBIC)
     elif kind == "blur":
         img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.5)))
     elif kind == "noise":
@@ -28,7 +28,7 @@ def degrade(img: Image.Image, kind: str, rng: random.Random) -> bytes:
         img = Image.fromarray(np.clip(arr * ramp, 0, 255).astype(np.uint8))
     elif kind == "lowres":
         scale = rng.uniform(0.5, 0.6)
-        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.BILINEAR)
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.BILINEAR)
     elif kind == "turn90":
         img = img.rotate(rng.choice([90, 270]), expand=True)
     buf = io.BytesIO()

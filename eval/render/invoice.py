@@ -36,17 +36,24 @@ class Canvas:
         self.col_dx = {key: rng.randint(-18, 18) for _, _, key in COLUMNS}
         self.row_h = rng.randint(40, 48)
         self.name_room = rng.choice([560, 640, 860])
+        self.drawn: list[tuple[str, tuple[float, float, float, float]]] = []  # text truth for OCR error rates
 
     def font(self, size: int) -> ImageFont.FreeTypeFont:
         return ImageFont.truetype(self.font_path, round(size * self.scale))
 
     def text(self, x: float, y: float, s: str, size: int = 30, fill: tuple[int, int, int] = INK,
-             anchor: str = "la") -> None:
-        self.d.text((x + self.dx, y + self.dy), s, font=self.font(size), fill=fill, anchor=anchor)
+             anchor: str = "la", record: bool = True) -> tuple[float, float, float, float]:
+        xy, font = (x + self.dx, y + self.dy), self.font(size)
+        self.d.text(xy, s, font=font, fill=fill, anchor=anchor)
+        box = self.d.textbbox(xy, s, font=font, anchor=anchor)
+        if s.strip() and record:
+            self.drawn.append((s, box))
+        return box
 
     def vtext(self, x: float, y: float, s: str, size: int = 30) -> None:
-        for i, ch in enumerate(s):
-            self.text(x, y + i * size * 1.25, ch, size, FORM)
+        """A caption written top to bottom; recorded as one string, as it is read."""
+        boxes = [self.text(x, y + i * size * 1.25, ch, size, FORM, record=False) for i, ch in enumerate(s)]
+        self.drawn.append((s, (boxes[0][0], boxes[0][1], max(b[2] for b in boxes), boxes[-1][3])))
 
     def rect(self, box: tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = box
@@ -116,6 +123,13 @@ def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
 
 
 def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
+    return render_invoice_with_text(t, rng)[0]
+
+
+def render_invoice_with_text(
+    t: InvoiceTruth, rng: random.Random
+) -> tuple[Image.Image, list[tuple[str, tuple[float, float, float, float]]]]:
+    """The face plus every string drawn on it with its box (seal text excluded)."""
     c = Canvas(rng)
     digital = t.style == "digital"
     c.text(1000, 60, t.title, 58, (140, 30, 30) if digital else FORM, anchor="ma")
@@ -176,6 +190,8 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         c.text(110, s + 100, f"地 址、电 话{c.colon}{t.seller_address_phone}", 28)
         c.text(110, s + 150, f"开户行及账号{c.colon}{t.seller_bank_account}", 28)
         c.vtext(1300, s + 20, "备注", 30)
+        if t.remarks:
+            c.text(1360, s + 30, t.remarks, 28)
         frame_bottom = s + 200
         c.text(100, frame_bottom + 30, f"收款人{c.colon}{t.payee}", 30, FORM)
         c.text(700, frame_bottom + 30, f"复核{c.colon}{t.reviewer}", 30, FORM)
@@ -183,4 +199,4 @@ def render_invoice(t: InvoiceTruth, rng: random.Random) -> Image.Image:
         _seal(c, 1650, s + 90, t.seller[0], t.seller[1])
     c.rect((40, top, 1960, frame_bottom))
     # Invoices are printed on a fixed-ratio form; crop to what was drawn plus a margin.
-    return c.img.crop((0, 0, 2000, min(1500, int(frame_bottom + 110 + c.dy))))
+    return c.img.crop((0, 0, 2000, min(1500, int(frame_bottom + 110 + c.dy)))), c.drawn

@@ -133,14 +133,37 @@ def _item(rng: random.Random, discount_of: Item | None = None) -> Item:
     return Item(name, spec, unit, str(qty), format(price, "f"), amount, rate_text, tax)
 
 
-def make_truth(rng: random.Random, today: date) -> InvoiceTruth:
+def _items_for_total(rng: random.Random, target: Decimal) -> list[Item]:
+    """Items whose amounts add up to `target` (to the fen), split over 1–5 lines."""
+    n = rng.randint(1, 5)
+    weights = [rng.uniform(0.5, 2.0) for _ in range(n)]
+    items = []
+    for w in weights:
+        name, spec, unit, rate_text = rng.choice(ITEMS)
+        qty = rng.choice([1, 1, 2, 5, 10])
+        share = target * Decimal(w / sum(weights))
+        price = max((share / qty).quantize(CENT), CENT)
+        amount = price * qty
+        rate = Decimal(rate_text.rstrip("%")) / 100
+        items.append(Item(name, spec, unit, str(qty), format(price, "f"), amount, rate_text,
+                          (amount * rate).quantize(CENT, ROUND_HALF_UP)))
+    return items
+
+
+def make_truth(rng: random.Random, today: date, *, seller: tuple[str, str] | None = None,
+               buyer: tuple[str, str] | None = None, issued: date | None = None,
+               total: Decimal | None = None) -> InvoiceTruth:
+    """A genuine invoice; a merchant corpus fixes the parties, the day and the pre-tax total."""
     style = rng.choice(["digital", "tax_control"])
-    issued = today - timedelta(days=rng.randrange(1, 700))
-    items = [_item(rng) for _ in range(rng.randint(1, 8))]
-    if len(items) < 8 and rng.random() < 0.2:
-        items.append(_item(rng, discount_of=items[-1]))
-    seller = (company(rng), uscc(rng))
-    buyer = (company(rng), uscc(rng))
+    issued = issued or today - timedelta(days=rng.randrange(1, 700))
+    if total is not None:
+        items = _items_for_total(rng, total)
+    else:
+        items = [_item(rng) for _ in range(rng.randint(1, 8))]
+        if len(items) < 8 and rng.random() < 0.2:
+            items.append(_item(rng, discount_of=items[-1]))
+    seller = seller or (company(rng), uscc(rng))
+    buyer = buyer or (company(rng), uscc(rng))
     province = rng.choice(list(PROVINCES))
     if style == "digital":
         special = rng.random() < 0.5

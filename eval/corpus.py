@@ -1,0 +1,141 @@
+"""`attest eval generate`: synthetic merchants with hidden truth and the evidence they would upload.
+
+Layout written to OUT/: `manifest.json` (every label) and `docs/<merchant>/<n>.<ext>`. Same seed → same
+bytes (PIL's PNG and JPEG encoders are deterministic; every random draw comes from one seeded stream).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eval.render.forge import EXPECTED, forge
+from eval.render.invoice import render_invoice_with_text
+from eval.render.truth import InvoiceTruth, company, make_truth, uscc
+
+DATA = Path(__file__).parent / "data" / "merchants.yaml"
+APPLICATION_DAY = date(2026, 11, 28)
+# fraud kind → the forgery of eval.render.forge applied to one sales invoice
+_FORGERY = {"inflated_invoice": "stale_words", "edited_invoice": "broken_sum", "qr_tampered": "qr_mismatch",
+            "backdated_future": "future_date"}
+
+
+@dataclass
+class Merchant:
+    id: str
+    name: str
+    uscc: str
+    industry: str
+    city_tier: int
+    monthly_revenue: Decimal
+    fraud: str | None
+
+
+def _spec() -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return spec
+
+
+def _merchant(i: int, rng: random.Random, spec: dict[str, Any]) -> Merchant:
+    industry = rng.choice(sorted(spec["industries"]))
+    tier = rng.choice([1, 2, 2, 3, 3])
+    lo, hi = spec["industries"][industry][f"tier{tier}"]
+    revenue = Decimal(round(math.exp(rng.uniform(math.log(lo), math.log(hi))), -2))
+    fraud = None
+    if rng.random() < spec["fraud_share"]:
+        kinds = sorted(spec["fraud_kinds"])
+        fraud = rng.choices(kinds, weights=[spec["fraud_kinds"][k] for k in kinds])[0]
+    return Merchant(f"m{i:04d}", company(rng), uscc(rng), industry, tier, revenue, fraud)
+
+
+def _encode(img: Any, rng: random.Random) -> tuple[bytes, str]:
+    """Merchants upload either the PDF-rendered PNG or a phone JPEG of it."""
+    buf = io.BytesIO()
+    if rng.random() < 0.5:
+        img.save(buf, "PNG")
+        return buf.getvalue(), "png"
+    img.save(buf, "JPEG", quality=rng.randint(75, 92))
+    return buf.getvalue(), "jpg"
+
+
+def _document(t: InvoiceTruth, rng: random.Random, role: str, expected_fail: tuple[str, str] | None,
+              out: Path, merchant: Merchant, n: int) -> dict[str, Any]:
+    # Rendering draws from a stream keyed by the invoice itself: the same invoice looks the same wherever
+    # it is submitted (what a reused invoice is).
+    img, drawn = render_invoice_with_text(t, random.Random(f"{t.number}:{t.seller[1]}:{t.total_incl}"))
+    data, ext = _encode(img, rng)
+    rel = Path("docs") / merchant.id / f"{n}.{ext}"
+    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out / rel).write_bytes(data)
+    return {
+        "file": str(rel), "doc_type": "invoice", "role": role, "fields": t.flat(),
+        "expected_fail": {"code": expected_fail[0], "field": expected_fail[1]} if expected_fail else None,
+        "text_truth": [{"text": s, "box": [round(v, 1) for v in box]} for s, box in drawn],
+    }
+
+
+def _sale(m: Merchant, rng: random.Random, spec: dict[str, Any]) -> InvoiceTruth:
+    lo, hi = spec["invoice_share_of_month"]
+    days_back = rng.randint(1, 6) if m.fraud == "invoice_burst" else rng.randint(7, 360)
+    total = (m.monthly_revenue * Decimal(str(round(rng.uniform(lo, hi), 3)))).quantize(Decimal("0.01"))
+    seller = (company(rng), uscc(rng)) if m.fraud == "mismatched_identity" else (m.name, m.uscc)
+    return make_truth(rng, APPLICATION_DAY, seller=seller, issued=APPLICATION_DAY - timedelta(days_back), total=total)
+
+
+def _first_sale(m: Merchant, seed: int, spec: dict[str, Any]) -> tuple[InvoiceTruth, random.Random]:
+    # Its own stream, so that a fraudster can resubmit exactly the invoice its victim submitted.
+    rng = random.Random(f"{seed}:{m.id}:sale0")
+    return _sale(m, rng, spec), rng
+
+
+def _sales_truths(m: Merchant, rng: random.Random, spec: dict[str, Any], others: list[Merchant],
+                  seed: int) -> list[InvoiceTruth]:
+    first, _ = _first_sale(m, seed, spec)
+    if m.fraud == "reused_invoice" and others:
+        first, _ = _first_sale(rng.choice(others), seed, spec)  # someone else's genuine invoice, unchanged
+    return [first] + [_sale(m, rng, spec) for _ in range(rng.randint(*spec["sales_invoices"]) - 1)]
+
+
+def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
+    """Write the corpus and its manifest; returns the manifest."""
+    rng = random.Random(seed)
+    spec = _spec()
+    merchants = [_merchant(i, rng, spec) for i in range(n_merchants)]
+    entries = []
+    for m in merchants:
+        docs: list[dict[str, Any]] = []
+        genuine_others = [o for o in merchants if o.fraud is None and o.id != m.id]
+        for t in _sales_truths(m, rng, spec, genuine_others, seed):
+            expected = None
+            if m.fraud in _FORGERY and not docs:
+                kind = _FORGERY[m.fraud]
+                t, expected = forge(t, kind, rng), EXPECTED[kind]
+            elif m.fraud == "fake_tax_id" and not docs:
+                t, expected = forge(t, "invalid_uscc", rng), EXPECTED["invalid_uscc"]
+            elif m.fraud == "injected_instructions" and not docs:
+                t.remarks = spec["injection_text"]
+            docs.append(_document(t, rng, "sale", expected, out, m, len(docs)))
+        for _ in range(rng.randint(*spec["purchase_invoices"])):
+            t = make_truth(rng, APPLICATION_DAY, buyer=(m.name, m.uscc),
+                           issued=APPLICATION_DAY - timedelta(rng.randint(7, 360)),
+                           total=(m.monthly_revenue * Decimal("0.05")).quantize(Decimal("0.01")))
+            docs.append(_document(t, rng, "purchase", None, out, m, len(docs)))
+        entries.append({
+            "id": m.id, "name": m.name, "uscc": m.uscc, "industry": m.industry, "city_tier": m.city_tier,
+            "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud,
+            "application_date": APPLICATION_DAY.isoformat(),
+            "documents": docs,
+        })
+    manifest = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed, "merchants": entries}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest

@@ -1,0 +1,172 @@
+"""Metrics of a run against its corpus labels: classification, fields, checks, applications, latency."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
+from eval.compare import norm
+
+# Label vocabularies of corpora → attest's document kinds.
+KIND_OF_LABEL = {"invoice": "invoice", "vat_invoice": "invoice", "storefront_signboard": "shop_photo",
+                 "contract": "contract", "business_license": "business_license"}
+PROVISIONAL_RISK = ("until the scoring issue lands, an application's risk is the number of `fail` checks on its "
+                    "documents plus 0.1 per `warn`")
+
+
+def _flat_pairs(fields: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in fields.items() if k != "items"}
+    for i, item in enumerate(fields.get("items") or []):
+        for key in ITEM_FIELDS:
+            out[f"items.{i}.{key}"] = item.get(key)
+    return out
+
+
+def _field_name(key: str) -> str:
+    return f"items.{key.split('.')[-1]}" if key.startswith("items.") else key
+
+
+def field_scores(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Per field: precision, recall, F1 over (predicted, labelled) documents; items pooled by column.
+
+    A value where the label says null is a false positive (the system invented it); a wrong value is both a
+    false positive and a false negative.
+    """
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for got, want in pairs:
+        g, w = _flat_pairs(got), _flat_pairs(want)
+        for key in set(g) | set(w):
+            name = _field_name(key)
+            gv, wv = norm(key.split(".")[-1], g.get(key)), norm(key.split(".")[-1], w.get(key))
+            if gv is not None and gv == wv:
+                tp[name] += 1
+            else:
+                fp[name] += gv is not None
+                fn[name] += wv is not None
+    out = {}
+    for name in sorted(set(tp) | set(fp) | set(fn)):
+        p = tp[name] / (tp[name] + fp[name]) if tp[name] + fp[name] else 1.0
+        r = tp[name] / (tp[name] + fn[name]) if tp[name] + fn[name] else 1.0
+        out[name] = {"precision": round(p, 4), "recall": round(r, 4),
+                     "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "support": tp[name] + fn[name]}
+    return out
+
+
+def roc(scores: list[float], labels: list[bool]) -> dict[str, Any]:
+    """ROC points, AUC (Mann–Whitney) and the recall reached at ≤ 1% false positives."""
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return {"auc": None, "recall_at_1pct_fpr": None, "points": []}
+    auc = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+    points, best = [], 0.0
+    for t in [*sorted(set(scores), reverse=True), float("-inf")]:
+        tpr = sum(s >= t for s in pos) / len(pos)
+        fpr = sum(s >= t for s in neg) / len(neg)
+        points.append((fpr, tpr))
+        if fpr <= 0.01:
+            best = max(best, tpr)
+    return {"auc": round(auc, 4), "recall_at_1pct_fpr": round(best, 4), "points": points}
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    q = statistics.quantiles(values, n=20, method="inclusive") if len(values) > 1 else [values[0]] * 19
+    return {"p50": round(statistics.median(values), 4), "p95": round(q[18], 4), "n": len(values)}
+
+
+def compute(run_dir: Path) -> dict[str, Any]:
+    record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    corpus = record["corpus"]
+    kinds: list[tuple[str, str]] = []
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    missing_fields: Counter[str] = Counter()
+    check_pos: Counter[str] = Counter()
+    check_pred: Counter[str] = Counter()
+    check_tp: Counter[str] = Counter()
+    flags_on_tampered: Counter[str] = Counter()
+    fails_on_genuine: Counter[str] = Counter()
+    stage_times: defaultdict[str, list[float]] = defaultdict(list)
+    apps: list[tuple[float, bool, str | None]] = []
+    walls = []
+    for m in corpus["merchants"]:
+        risk = 0.0
+        for n, doc in enumerate(m["documents"]):
+            res = json.loads((run_dir / "docs" / f"{m['id']}/{n}.json").read_text(encoding="utf-8"))
+            walls.append(res.get("wall_s", 0.0))
+            truth_kind = KIND_OF_LABEL.get(doc["doc_type"], "other")
+            kinds.append((truth_kind, res["kind"]))
+            if truth_kind == "invoice":
+                pairs.append((res.get("fields") or {}, doc["fields"]))
+                missing_fields.update(k for k in doc["fields"] if k not in INVOICE_FIELDS)
+            fails = {(c["code"], f) for c in res["checks"] if c["severity"] == "fail" for f in c["fields"] or [""]}
+            codes = {c for c, _ in fails}
+            risk += len([c for c in res["checks"] if c["severity"] == "fail"])
+            risk += 0.1 * len([c for c in res["checks"] if c["severity"] == "warn"])
+            check_pred.update(codes)
+            expected = doc.get("expected_fail")
+            if expected:
+                flags_on_tampered.update(codes)
+                check_pos[expected["code"]] += 1
+                if (expected["code"], expected["field"]) in fails:
+                    check_tp[expected["code"]] += 1
+            elif m.get("fraud") is None:
+                fails_on_genuine.update(codes)
+            for stage, seconds in (res.get("timings") or {}).items():
+                stage_times[stage].append(seconds)
+        apps.append((risk, m.get("fraud") is not None, m.get("fraud")))
+    labels = sorted({k for pair in kinds for k in pair})
+    confusion = [[sum(1 for t, p in kinds if t == a and p == b) for b in labels] for a in labels]
+    checks = {}
+    for code in sorted(set(check_pos) | set(check_pred)):
+        pred, pos, tp = check_pred[code], check_pos[code], check_tp[code]
+        # A flag is right when it lands on a tampered document (a forged amount also breaks its line's tax);
+        # recall asks for the expected check naming the expected field.
+        checks[code] = {"precision": round(flags_on_tampered[code] / pred, 4) if pred else None,
+                        "recall": round(tp / pos, 4) if pos else None,
+                        "expected": pos, "flagged": pred, "fails_on_genuine_docs": fails_on_genuine[code]}
+    by_kind: defaultdict[str, list[bool]] = defaultdict(list)
+    for risk, _, fraud in apps:
+        if fraud:
+            by_kind[fraud].append(risk >= 1.0)
+    genuine_flagged = [risk >= 1.0 for risk, is_fraud, _ in apps if not is_fraud]
+    application = {
+        "merchants": len(apps), "fraudulent": sum(1 for _, f, _ in apps if f),
+        "risk_definition": PROVISIONAL_RISK,
+        **roc([r for r, _, _ in apps], [f for _, f, _ in apps]),
+        "caught_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
+        "genuine_with_any_fail": round(sum(genuine_flagged) / len(genuine_flagged), 4) if genuine_flagged else None,
+    }
+    if corpus.get("kind") == "labelled-folder":
+        application = {"available": False, "reason": "a labelled folder has documents, not applications"}
+    total_wall = record.get("wall_s") or 0.0
+    return {
+        "corpus": {"kind": corpus.get("kind"), "seed": corpus.get("seed"), "merchants": len(corpus["merchants"]),
+                   "documents": len(kinds)},
+        "extractor": record["extractor"],
+        "classification": {"accuracy": round(sum(t == p for t, p in kinds) / len(kinds), 4) if kinds else None,
+                           "labels": labels, "confusion": confusion},
+        "fields": field_scores(pairs),
+        "field_macro_f1": _macro_f1(field_scores(pairs)),
+        "label_fields_not_produced": sorted(missing_fields),
+        "checks": checks,
+        "application": application,
+        "uplift": {"available": False, "reason": "uplifts arrive with the scoring issue; Spearman vs true capacity "
+                   "and the share of fraudulent merchants given an uplift are computed once they exist"},
+        "latency_s": {stage: _percentiles(v) for stage, v in sorted(stage_times.items())},
+        "throughput": {"documents_per_minute_per_worker": round(60 / statistics.mean(walls), 1) if walls else None,
+                       "wall_s_this_run": total_wall, "workers": record.get("workers")},
+    }
+
+
+def _macro_f1(fields: dict[str, dict[str, float]]) -> float | None:
+    if not fields:
+        return None
+    return round(statistics.fmean(f["f1"] for f in fields.values()), 4)
