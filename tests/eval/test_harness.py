@@ -79,6 +79,17 @@ def test_run_report_resume_and_compare(tmp_path: Path) -> None:
     write_report(run)
     rows = compare(run, run)
     assert rows and all(delta == 0 for *_, delta in rows)
+    # Same seed, fresh folder, fresh run: identical accuracy metrics (timings aside).
+    generate_corpus(4, 5, tmp_path / "again")
+    run_corpus(tmp_path / "again" / "manifest.json", tmp_path / "run2", workers=2, progress=False)
+    write_report(tmp_path / "run2")
+    second = json.loads((tmp_path / "run2" / "metrics.json").read_text(encoding="utf-8"))
+    for key in ("classification", "fields", "checks", "application"):
+        assert second[key] == metrics_after_resume(run)[key], key
+
+
+def metrics_after_resume(run: Path) -> dict:
+    return json.loads((run / "metrics.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
