@@ -1,9 +1,10 @@
-"""The core: `process_document` (one upload → `DocumentResult`). No database, no HTTP, no globals."""
+"""The core: `process_document` (one upload → `DocumentResult`) and `assess_application` (documents →
+`Assessment`). No database, no HTTP, no globals: engines and policy are passed in."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -15,8 +16,11 @@ from attest.extract.invoice.qr import decode_qr
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.ink import annotate_red_ink
+from attest.schemas.checks import CheckResult
+from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import Document, DocumentResult, StageError
 from attest.schemas.ocr import OcrPage
+from attest.score import Policy, score
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify import check_invoice
 
@@ -105,3 +109,24 @@ def process_document(
     result.errors = run.errors
     result.status = "partial" if run.errors else "ok"
     return result
+
+
+def assess_application(
+    merchant: MerchantProfile,
+    documents: Sequence[DocumentResult],
+    *,
+    policy: Policy,
+    patterns: Any = None,
+) -> Assessment:
+    """Score one application from its processed documents.
+
+    `patterns` (the known-pattern store) is accepted now and consulted once that store exists; the
+    application-level checks it will add go into `Assessment.checks` and so into the decision.
+    """
+    del patterns  # no pattern store yet: nothing cross-merchant to consult
+    evidence = [(d.document_id, d.invoice) for d in documents if d.invoice is not None]
+    checks = [c for d in documents for c in d.checks]
+    app_checks: list[CheckResult] = []
+    decision = score(merchant, evidence, [*checks, *app_checks], policy)
+    return Assessment(merchant=merchant, document_ids=[d.document_id for d in documents], checks=app_checks,
+                      decision=decision)

@@ -1,0 +1,91 @@
+"""`score`: verified evidence + checks + policy → `Decision`. Deterministic, Decimal money, every number explained."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, Decimal
+
+from attest.schemas.checks import CheckResult
+from attest.schemas.decision import Contribution, Decision, MerchantProfile, Outcome
+from attest.schemas.evidence import InvoiceEvidence
+from attest.score.features import Features, compute_features
+from attest.score.policy import Bin, Policy
+
+# What a merchant is told when a reason held its uplift back (adverse-action style), most important first.
+ADVERSE = {
+    "CHECK_FAILED": "A document failed a check; a reviewer will look at it before any uplift.",
+    "SALES_NONE": "No verified sales invoices issued by the business in the last 12 months.",
+    "INSUFFICIENT_EVIDENCE": "The verified evidence is not yet enough for an uplift under this policy.",
+    "SALES_MINIMAL": "Verified sales are small.",
+    "INVOICES_FEW": "Few verified sales invoices; more months of invoices would help.",
+    "BUYERS_ONE": "All verified sales go to one customer.",
+    "EVIDENCE_DOUBTFUL": "Some evidence was hard to read or raised a warning and counted at a discount.",
+    "CAPPED_BY_CURRENT_LIMIT": "The uplift is capped relative to the current credit line.",
+    "CAPPED_ABSOLUTE": "The uplift reached the policy's maximum.",
+    "LOW_TRUST": "The evidence as a whole earned only part of the formula's amount.",
+}
+
+
+def _bin(value: Decimal, bins: Sequence[Bin]) -> Bin:
+    return next(b for b in bins if value >= b.min)
+
+
+def _trust(points: int, policy: Policy) -> Decimal:
+    return next(t.factor for t in policy.uplift.trust if points >= t.min_points)
+
+
+def _contributions(features: Features, policy: Policy) -> list[Contribution]:
+    out = []
+    for name, spec in policy.features.items():
+        value = features.values[name]
+        chosen = _bin(value, spec.bins)
+        out.append(Contribution(feature=name, value=str(value), points=chosen.points, reason_code=chosen.reason,
+                                evidence=features.refs[name]))
+    return out
+
+
+def _capped(raw: Decimal, merchant: MerchantProfile, policy: Policy) -> tuple[Decimal, list[str]]:
+    caps = [(policy.uplift.max_uplift, "CAPPED_ABSOLUTE"),
+            (merchant.current_limit * policy.uplift.max_multiple_of_current_limit, "CAPPED_BY_CURRENT_LIMIT")]
+    amount, reasons = raw, list[str]()
+    for cap, reason in caps:
+        if amount > cap:
+            amount, reasons = cap, [*reasons, reason]
+    step = policy.uplift.round_down_to
+    return (amount / step).to_integral_value(ROUND_DOWN) * step, reasons
+
+
+def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEvidence]],
+          checks: Sequence[CheckResult], policy: Policy) -> Decision:
+    """The decision for one application; the same inputs and policy always give the same decision."""
+    features = compute_features(merchant, evidence, checks, policy)
+    contributions = _contributions(features, policy)
+    points = sum(c.points for c in contributions)
+    trust = _trust(points, policy)
+    raw = features.values["verified_annual_sales"] * policy.uplift.share_of_annual_sales * trust
+    uplift, cap_reasons = _capped(raw, merchant, policy)
+    reasons = [c.reason_code for c in contributions] + cap_reasons
+    reasons += sorted({r for u in features.uses for r in u.reasons})
+    outcome: Outcome = "auto_approve"
+    if features.any_fail:
+        outcome, uplift = policy.outcomes.fail_means, Decimal(0)
+        reasons.append("CHECK_FAILED")
+    elif features.values["verified_annual_sales"] == 0:
+        outcome, uplift = policy.outcomes.no_sales_means, Decimal(0)
+    elif uplift == 0:
+        # Sales exist but earn nothing under this policy (too little, or too little trust): say so.
+        outcome = policy.outcomes.no_sales_means
+        reasons.append("INSUFFICIENT_EVIDENCE")
+    elif features.any_doubt:
+        outcome = policy.outcomes.warn_means
+    elif uplift > policy.outcomes.auto_approve_up_to:
+        outcome = "review"
+        reasons.append("ABOVE_AUTO_APPROVE")
+    if trust < 1:
+        reasons.append("LOW_TRUST")
+    adverse = [code for code in ADVERSE if code in reasons]
+    return Decision(
+        outcome=outcome, uplift=uplift, new_limit=merchant.current_limit + uplift, points=points,
+        trust_factor=trust, contributions=contributions, reason_codes=list(dict.fromkeys(reasons)),
+        top_reasons=[ADVERSE[c] for c in adverse[:4]], policy_version=policy.version,
+    )

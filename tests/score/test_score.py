@@ -1,0 +1,90 @@
+"""`score` through its public function: what counts, what does not, and properties that must always hold."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from attest.score import load_policy, score
+
+from .conftest import MERCHANT, check, invoice
+
+POLICY = load_policy("credit-v1")
+
+
+def _decide(amounts: list[str], checks=(), merchant=MERCHANT, **kw):
+    evidence = [(f"d{i}", invoice(a, buyer=f"9111000060003734{i % 10}L", **kw)) for i, a in enumerate(amounts)]
+    return score(merchant, evidence, list(checks), POLICY)
+
+
+def test_verified_sales_earn_an_uplift_with_reasons_and_refs() -> None:
+    d = _decide(["400000", "300000", "200000", "150000"])
+    assert d.outcome == "auto_approve" and d.uplift > 0
+    sales = next(c for c in d.contributions if c.feature == "verified_annual_sales")
+    assert sales.value == "1050000.00" and sales.reason_code == "SALES_HIGH"
+    assert {r.document for r in sales.evidence} == {"d0", "d1", "d2", "d3"}
+    assert d.uplift == min(Decimal("1050000") * POLICY.uplift.share_of_annual_sales * d.trust_factor,
+                           MERCHANT.current_limit)
+    assert d.policy_version == "credit-v1" and d.new_limit == MERCHANT.current_limit + d.uplift
+
+
+def test_evidence_that_is_not_the_merchants_counts_for_nothing() -> None:
+    d = _decide(["500000"], seller="91110000600037341L")  # someone else's sale
+    assert d.uplift == 0 and d.outcome == "decline" and "SALES_NONE" in d.reason_codes
+    assert d.top_reasons  # the merchant is told why
+
+
+def test_old_invoices_fall_outside_the_window() -> None:
+    assert _decide(["500000"], days_ago=400).uplift == 0
+
+
+def test_warned_evidence_counts_at_the_haircut_and_goes_to_review() -> None:
+    clean = _decide(["400000", "300000", "300000"])
+    warned = _decide(["400000", "300000", "300000"], checks=[check("d0", "warn")])
+    sales = {c.feature: c.value for c in warned.contributions}["verified_annual_sales"]
+    assert sales == "800000.00"  # 400000 at 50 % + 600000
+    assert warned.outcome == "review" and warned.uplift <= clean.uplift
+
+
+def test_low_confidence_amount_is_doubtful() -> None:
+    d = _decide(["400000", "300000", "300000"], confidence=0.5)
+    assert d.outcome == "review" and "EVIDENCE_DOUBTFUL" in d.reason_codes
+
+
+def test_fail_means_no_uplift_and_review() -> None:
+    d = _decide(["400000", "300000"], checks=[check("d1", "fail")])
+    assert d.uplift == 0 and d.outcome == "review" and "CHECK_FAILED" in d.reason_codes
+
+
+amounts = st.lists(st.integers(min_value=100, max_value=5_000_000), min_size=0, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(amounts, st.integers(min_value=100, max_value=5_000_000))
+def test_more_verified_sales_never_lowers_the_uplift(base: list[int], extra: int) -> None:
+    before = _decide([str(a) for a in base])
+    after = _decide([str(a) for a in [*base, extra]])
+    assert after.uplift >= before.uplift
+
+
+@settings(max_examples=60, deadline=None)
+@given(amounts, st.integers(min_value=0, max_value=7))
+def test_any_fail_gives_zero(base: list[int], which: int) -> None:
+    d = _decide([str(a) for a in base] or ["1000"], checks=[check(f"d{which}", "fail")])
+    assert d.uplift == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(amounts, st.integers(min_value=0, max_value=10_000_000))
+def test_caps_always_hold(base: list[int], limit: int) -> None:
+    merchant = MERCHANT.model_copy(update={"current_limit": Decimal(limit)})
+    d = _decide([str(a) for a in base], merchant=merchant)
+    assert 0 <= d.uplift <= POLICY.uplift.max_uplift
+    assert d.uplift <= merchant.current_limit * POLICY.uplift.max_multiple_of_current_limit
+    assert d.uplift % POLICY.uplift.round_down_to == 0
+
+
+def test_deterministic() -> None:
+    assert _decide(["123456.78", "2000"]) == _decide(["123456.78", "2000"])
