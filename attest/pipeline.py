@@ -23,6 +23,7 @@ from attest.schemas.ocr import OcrPage
 from attest.score import Policy, score
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify import check_invoice
+from attest.verify.injection import check_injected_instructions
 
 T = TypeVar("T")
 
@@ -95,13 +96,16 @@ def process_document(
         document_id=doc.sha256, filename=filename, media_type=doc.media_type, pages=len(doc.pages),
         classification=classification, ocr=pages,
     )
+    # Every kind of document is screened for text addressed to a model, invoice or not.
+    result.checks = run.stage(
+        "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
     if pages and (classification.kind == "invoice" or wanted == "invoice"):
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)
         invoice = run.stage("extract", lambda: extract_invoice(pages[0], qr_text), None)
         result.invoice = invoice
         if invoice is not None:
             today = opts.today or date.today()
-            result.checks = run.stage(
+            result.checks += run.stage(
                 "verify", lambda: check_invoice(invoice, document_id=doc.sha256, today=today), []
             )
     run.timings["total"] = round(time.perf_counter() - started, 4)

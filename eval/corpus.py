@@ -38,6 +38,7 @@ class Merchant:
     city_tier: int
     monthly_revenue: Decimal
     fraud: str | None
+    current_limit: Decimal
 
 
 def _spec() -> dict[str, Any]:
@@ -54,7 +55,9 @@ def _merchant(i: int, rng: random.Random, spec: dict[str, Any]) -> Merchant:
     if rng.random() < spec["fraud_share"]:
         kinds = sorted(spec["fraud_kinds"])
         fraud = rng.choices(kinds, weights=[spec["fraud_kinds"][k] for k in kinds])[0]
-    return Merchant(f"m{i:04d}", company(rng), uscc(rng), industry, tier, revenue, fraud)
+    # Banks already lend roughly in proportion to what they know of a business.
+    limit = Decimal(round(float(revenue) * rng.uniform(0.8, 1.5), -3))
+    return Merchant(f"m{i:04d}", company(rng), uscc(rng), industry, tier, revenue, fraud, limit)
 
 
 def _encode(img: Any, rng: random.Random) -> tuple[bytes, str]:
@@ -131,7 +134,7 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
             docs.append(_document(t, rng, "purchase", None, out, m, len(docs)))
         entries.append({
             "id": m.id, "name": m.name, "uscc": m.uscc, "industry": m.industry, "city_tier": m.city_tier,
-            "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud,
+            "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud, "current_limit": str(m.current_limit),
             "application_date": APPLICATION_DAY.isoformat(),
             "documents": docs,
         })

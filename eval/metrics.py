@@ -144,6 +144,7 @@ def compute(run_dir: Path) -> dict[str, Any]:
         "caught_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
         "genuine_with_any_fail": round(sum(genuine_flagged) / len(genuine_flagged), 4) if genuine_flagged else None,
     }
+    uplift = _uplift_quality(corpus, run_dir)
     if corpus.get("kind") == "labelled-folder":
         application = {"available": False, "reason": "a labelled folder has documents, not applications"}
     total_wall = record.get("wall_s") or 0.0
@@ -158,11 +159,65 @@ def compute(run_dir: Path) -> dict[str, Any]:
         "label_fields_not_produced": sorted(missing_fields),
         "checks": checks,
         "application": application,
-        "uplift": {"available": False, "reason": "uplifts arrive with the scoring issue; Spearman vs true capacity "
-                   "and the share of fraudulent merchants given an uplift are computed once they exist"},
+        "uplift": uplift,
         "latency_s": {stage: _percentiles(v) for stage, v in sorted(stage_times.items())},
         "throughput": {"documents_per_minute_per_worker": round(60 / statistics.mean(walls), 1) if walls else None,
                        "wall_s_this_run": total_wall, "workers": record.get("workers")},
+    }
+
+
+def spearman(x: list[float], y: list[float]) -> float | None:
+    """Rank correlation with average ranks for ties."""
+    if len(x) < 3:
+        return None
+
+    def ranks(v: list[float]) -> list[float]:
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        out = [0.0] * len(v)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                out[order[k]] = (i + j) / 2
+            i = j + 1
+        return out
+
+    rx, ry = ranks(x), ranks(y)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    var = (sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)) ** 0.5
+    return round(cov / var, 4) if var else None
+
+
+def _uplift_quality(corpus: dict[str, Any], run_dir: Path) -> dict[str, Any]:
+    folder = run_dir / "applications"
+    if corpus.get("kind") != "attest-synthetic-corpus" or not folder.exists():
+        return {"available": False, "reason": "uplifts are computed for synthetic applications only"}
+    genuine: list[tuple[float, float]] = []
+    fraud_uplifted: list[bool] = []
+    outcomes: Counter[str] = Counter()
+    replay_ok: list[bool] = []
+    points = []
+    for m in corpus["merchants"]:
+        app = json.loads((folder / f"{m['id']}.json").read_text(encoding="utf-8"))
+        uplift = float(app["decision"]["uplift"])
+        outcomes[app["decision"]["outcome"]] += 1
+        replay_ok.append(app["replay_identical"])
+        points.append((float(m["monthly_revenue"]), uplift, m["fraud"] is not None))
+        if m["fraud"] is None:
+            genuine.append((float(m["monthly_revenue"]), uplift))
+        else:
+            fraud_uplifted.append(uplift > 0)
+    return {
+        "available": True,
+        "spearman_uplift_vs_true_revenue_genuine": spearman([g[0] for g in genuine], [g[1] for g in genuine]),
+        "fraudulent_given_any_uplift": round(sum(fraud_uplifted) / len(fraud_uplifted), 4) if fraud_uplifted else None,
+        "genuine_given_uplift": round(sum(u > 0 for _, u in genuine) / len(genuine), 4) if genuine else None,
+        "outcomes": dict(sorted(outcomes.items())),
+        "replay_identical": round(sum(replay_ok) / len(replay_ok), 4) if replay_ok else None,
+        "points": points,
     }
 
 

@@ -58,6 +58,18 @@ def _plots(metrics: dict[str, Any], run_dir: Path) -> dict[str, str]:
         ax.set_ylabel("true positive rate")
         ax.set_title(f"AUC {app['auc']}")
         plots["roc"] = _png(fig)
+    up = metrics["uplift"]
+    if up.get("available"):
+        fig, ax = plt.subplots(figsize=(5, 4))
+        for fraud, colour, label in ((False, "#4a7", "genuine"), (True, "#c44", "fraudulent")):
+            pts = [(r, u) for r, u, f in up["points"] if f == fraud]
+            if pts:
+                ax.scatter([r for r, _ in pts], [u for _, u in pts], s=10, c=colour, label=label)
+        ax.set_xscale("log")
+        ax.set_xlabel("true monthly revenue (CNY)")
+        ax.set_ylabel("uplift (CNY)")
+        ax.legend()
+        plots["uplift"] = _png(fig)
     walls = [json.loads(p.read_text(encoding="utf-8")).get("wall_s", 0) for p in (run_dir / "docs").rglob("*.json")]
     if walls:
         fig, ax = plt.subplots(figsize=(5, 3))
@@ -89,7 +101,7 @@ def write_report(run_dir: Path) -> Path:
     (run_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     plots = _plots(metrics, run_dir)
     img = {k: f'<img alt="{k}" src="{v}">' for k, v in plots.items()}
-    app = metrics["application"]
+    app, up = metrics["application"], metrics["uplift"]
     parts = [
         "<!doctype html><html lang='en'><meta charset='utf-8'><title>attest evaluation</title>",
         "<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
@@ -116,7 +128,13 @@ def write_report(run_dir: Path) -> Path:
                   f"with any fail {app['genuine_with_any_fail']}</p>",
                   _table([[k, v] for k, v in app["caught_by_kind"].items()], ["fraud kind", "share caught"]),
                   img.get("roc", "")]
-    parts += [f"<h2>Uplift</h2><p>{html.escape(metrics['uplift']['reason'])}</p>",
+    if up.get("available"):
+        parts += ["<h2>Uplift</h2>",
+                  _table([[k, json.dumps(v, ensure_ascii=False)] for k, v in up.items() if k != "points"],
+                         ["metric", "value"]), img.get("uplift", "")]
+    else:
+        parts.append(f"<h2>Uplift</h2><p>{html.escape(up['reason'])}</p>")
+    parts += [
               "<h2>Latency</h2>",
               _table([[k, v.get("p50"), v.get("p95"), v.get("n")] for k, v in metrics["latency_s"].items()],
                      ["stage", "p50 s", "p95 s", "n"]),

@@ -66,6 +66,8 @@ def _summary(result: Any) -> dict[str, Any]:
     from attest.extract.flat import flat_invoice
 
     return {
+        # The whole result but its OCR lines: what assessing the application needs, re-read without OCR.
+        "result": result.model_dump(mode="json", exclude={"ocr"}),
         "document_id": result.document_id, "kind": result.classification.kind,
         "kind_confidence": result.classification.confidence, "status": result.status,
         "fields": flat_invoice(result.invoice) if result.invoice else {},
@@ -99,6 +101,43 @@ def run_one(task: Task) -> dict[str, Any]:
     return summary
 
 
+def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str = "credit-v1") -> int:
+    """Decide every application with `assess_application`, record its audit trail and replay it.
+
+    Writes `applications/<merchant>.json` (decision, replay verdict) and `trails/<merchant>.jsonl`.
+    """
+    from datetime import UTC, datetime
+
+    from attest.audit import export_jsonl
+    from attest.audit.record import record_application
+    from attest.audit.replay import replay
+    from attest.pipeline import assess_application
+    from attest.schemas.decision import MerchantProfile
+    from attest.schemas.document import DocumentResult
+    from attest.score import load_policy
+
+    policy = load_policy(policy_version)
+    for folder in ("applications", "trails"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    for m in corpus["merchants"]:
+        merchant = MerchantProfile(id=m["id"], name=m["name"], uscc=m["uscc"], industry=m.get("industry"),
+                                   current_limit=m["current_limit"], application_date=m["application_date"])
+        docs = []
+        for n in range(len(m["documents"])):
+            summary = json.loads((out / "docs" / m["id"] / f"{n}.json").read_text(encoding="utf-8"))
+            if "result" in summary:
+                docs.append(DocumentResult.model_validate({**summary["result"], "ocr": []}))
+        assessment = assess_application(merchant, docs, policy=policy)
+        trail = record_application(merchant, docs, assessment, at=datetime.fromisoformat(
+            f"{m['application_date']}T12:00:00+00:00").astimezone(UTC))
+        (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(trail), encoding="utf-8")
+        replayed = replay(trail)
+        (out / "applications" / f"{m['id']}.json").write_text(json.dumps({
+            "decision": assessment.decision.model_dump(mode="json"), "replay_identical": replayed.identical,
+        }, ensure_ascii=False), encoding="utf-8")
+    return len(corpus["merchants"])
+
+
 def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: int | None = None,
                progress: bool = True) -> dict[str, Any]:
     """Process every document not yet done; returns the run record."""
@@ -127,7 +166,8 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
             else:
                 for f in as_completed(futures):
                     f.result()
+    assessed = assess_corpus(corpus, out) if corpus.get("kind") == "attest-synthetic-corpus" else 0
     record = {"source": str(source), "extractor": extractor, "workers": workers, "processed_now": len(todo),
-              "wall_s": round(time.perf_counter() - started, 2), "corpus": corpus}
+              "assessed": assessed, "wall_s": round(time.perf_counter() - started, 2), "corpus": corpus}
     (out / "run.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return record
