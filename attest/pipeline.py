@@ -90,7 +90,7 @@ def process_document(
     run.timings["ingest"] = round(time.perf_counter() - started, 4)
     no_pages: list[OcrPage] = []
     pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr), no_pages)
-    classification = classify(pages)
+    classification = classify(pages, [p.image for p in doc.pages])
     wanted = (hints or {}).get("kind")
     result = DocumentResult(
         document_id=doc.sha256, filename=filename, media_type=doc.media_type, pages=len(doc.pages),

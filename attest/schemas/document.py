@@ -10,7 +10,7 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import InvoiceEvidence
 from attest.schemas.ocr import OcrPage
 
-DocumentKind = Literal["invoice", "other"]
+DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
 
 
 class PageImage(BaseModel):
@@ -46,6 +46,7 @@ class Classification(BaseModel):
     kind: DocumentKind
     confidence: float
     reasons: list[str] = Field(default_factory=list)
+    image: dict[str, float] | None = Field(None, description="Picture statistics the decision used.")
 
 
 class DocumentResult(BaseModel):

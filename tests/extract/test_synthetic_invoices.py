@@ -14,9 +14,10 @@ from eval.synth import TODAY, generate
 OPTS = ProcessOptions(today=TODAY)
 
 
-def _accuracy(engines, seeds, degradation=None) -> tuple[float, list[str]]:
+def _accuracy(engines, seeds, degradation=None) -> tuple[float, list[str], dict[str, float]]:
     hits = total = 0
     missed: list[str] = []
+    per_field: dict[str, list[bool]] = {}
     for seed in seeds:
         kind = degradation(seed) if degradation else None
         data, truth = generate(seed, degradation=kind)
@@ -26,19 +27,23 @@ def _accuracy(engines, seeds, degradation=None) -> tuple[float, list[str]]:
         hits += sum(scores.values())
         total += len(scores)
         missed += [f"{seed}:{k}" for k, ok in scores.items() if not ok]
-    return hits / total, missed
+        for key, ok in scores.items():
+            per_field.setdefault(key.split(".")[-1] if key.startswith("items.") else key, []).append(ok)
+    return hits / total, missed, {k: sum(v) / len(v) for k, v in per_field.items()}
 
 
 @pytest.mark.slow
 def test_clean_generated_invoices(engines) -> None:
-    rate, missed = _accuracy(engines, range(1000, 1012))
+    rate, missed, fields = _accuracy(engines, range(1000, 1012))
     assert rate >= 0.99, missed
+    assert min(fields.values()) >= 0.9, {k: v for k, v in fields.items() if v < 0.9}
 
 
 @pytest.mark.slow
 def test_degraded_generated_invoices(engines) -> None:
-    rate, missed = _accuracy(engines, range(2000, 2014), degradation=lambda s: KINDS[s % len(KINDS)])
+    rate, missed, fields = _accuracy(engines, range(2000, 2014), degradation=lambda s: KINDS[s % len(KINDS)])
     assert rate >= 0.95, missed
+    assert min(fields.values()) >= 0.85, {k: v for k, v in fields.items() if v < 0.85}
 
 
 @pytest.mark.slow
