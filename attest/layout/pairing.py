@@ -144,10 +144,11 @@ def find_value(
     value: re.Pattern[str] | None = None,
     stop: re.Pattern[str] | None = None,
     below: bool = False,
+    wrap: bool = False,
 ) -> Hit | None:
     """The first label in reading order that has a value."""
     for ln, m in labels(lines, label):
-        hit = value_for(ln, m, lines, value=value, stop=stop, below=below)
+        hit = value_for(ln, m, lines, value=value, stop=stop, below=below, wrap=wrap)
         if hit is not None:
             return hit
     return None
