@@ -13,17 +13,23 @@ from attest.classify import classify
 from attest.errors import AttestError
 from attest.extract.invoice import extract_invoice
 from attest.extract.invoice.qr import decode_qr
+from attest.extract.licence import extract_licence
+from attest.extract.seal import Seal, read_seals
+from attest.extract.shop import extract_shop
+from attest.forensics import examine
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.ink import annotate_red_ink
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
-from attest.schemas.document import Document, DocumentResult, StageError
+from attest.schemas.document import Document, DocumentResult, SealInfo, StageError
 from attest.schemas.ocr import OcrPage
 from attest.score import Policy, score
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify import check_invoice
 from attest.verify.injection import check_injected_instructions
+from attest.verify.licence import check_licence
+from attest.verify.seals import check_seal_party
 
 T = TypeVar("T")
 
@@ -99,15 +105,35 @@ def process_document(
     # Every kind of document is screened for text addressed to a model, invoice or not.
     result.checks = run.stage(
         "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
-    if pages and (classification.kind == "invoice" or wanted == "invoice"):
+    kind = wanted if wanted in ("invoice", "business_license", "shop_photo") else classification.kind
+    today = opts.today or date.today()
+    signals = run.stage("forensics", lambda: examine(doc, is_photo=kind == "shop_photo"), None)
+    if signals is not None:
+        result.signals, forensic_checks = signals
+        result.checks += forensic_checks
+    seals: list[Seal] = []
+    if pages and kind in ("invoice", "business_license"):
+        seals = run.stage("seals", lambda: read_seals(doc.pages[0].image, engines.ocr), list[Seal]())
+        result.seals = [SealInfo(page=s.page, bbox=s.bbox, text=s.text, confidence=s.text_confidence)
+                        for s in seals]
+    if pages and kind == "invoice":
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)
         invoice = run.stage("extract", lambda: extract_invoice(pages[0], qr_text), None)
         result.invoice = invoice
         if invoice is not None:
-            today = opts.today or date.today()
-            result.checks += run.stage(
-                "verify", lambda: check_invoice(invoice, document_id=doc.sha256, today=today), []
-            )
+            seller = invoice.seller_name.value if invoice.seller_name else None
+            result.checks += run.stage("verify", lambda: [
+                *check_invoice(invoice, document_id=doc.sha256, today=today),
+                *check_seal_party(seals, seller, document_id=doc.sha256, role="seller")], [])
+    elif pages and kind == "business_license":
+        qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)
+        licence = run.stage("extract", lambda: extract_licence(pages[0], seals, qr_text), None)
+        result.licence = licence
+        if licence is not None:
+            result.checks += run.stage("verify", lambda: check_licence(licence, document_id=doc.sha256,
+                                                                       today=today), [])
+    elif pages and kind == "shop_photo":
+        result.shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
     run.timings["total"] = round(time.perf_counter() - started, 4)
     result.timings = run.timings
     result.errors = run.errors

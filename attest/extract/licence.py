@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 
 from attest.data import load
@@ -62,12 +63,11 @@ def extract_licence(page: OcrPage, seals: Sequence[Seal] = (), qr_text: str | No
         setattr(ev, name, _text(lines, name, wrap=name == "business_term"))
     ev.address = _text(lines, "address", wrap=True)
     ev.business_scope = _text(lines, "business_scope", wrap=True)
-    established = _text(lines, "established_date")
-    if established is not None and (d := parse_date(established.value)):
-        ev.established_date = established.model_copy(update={"value": d})
-    issued = _issue_date(lines, float(page.height or 1))
-    if issued is not None and (d := parse_date(issued.value)):
-        ev.issue_date = issued.model_copy(update={"value": d})
+    for name, found in (("established_date", _text(lines, "established_date")),
+                        ("issue_date", _issue_date(lines, float(page.height or 1)))):
+        day = parse_date(found.value) if found is not None else None
+        if found is not None and day is not None:
+            setattr(ev, name, Field[date](**{**found.model_dump(), "value": day}))
     authority = re.compile(load("licence_layout")["authority"])
     for seal in seals:
         if authority.search(seal.text):

@@ -34,7 +34,8 @@ def red_mask(arr: np.ndarray) -> np.ndarray:
     spec = load("seals")
     rgb = arr.astype(np.int16)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    return ((r - np.maximum(g, b) > spec["red_margin"]) & (r > spec["red_min"])).astype(np.uint8)
+    mask: np.ndarray = ((r - np.maximum(g, b) > spec["red_margin"]) & (r > spec["red_min"])).astype(np.uint8)
+    return mask
 
 
 def _ring_cover(mask: np.ndarray, ellipse: tuple[tuple[float, float], tuple[float, float], float]) -> float:
@@ -53,9 +54,9 @@ def find_seals(image: Image.Image, page: int = 1) -> list[Seal]:
     mask = red_mask(small)
     # Invoice forms are printed in the same red: their long straight rules would fuse with a seal's ring.
     span = max(25, int(min(mask.shape) * 0.08))
-    rules = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, span), np.uint8)) | cv2.morphologyEx(
-        mask, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8))
-    mask = mask & ~rules
+    rules = np.maximum(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, span), np.uint8)),
+                       cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8)))
+    mask = np.where(rules > 0, 0, mask).astype(np.uint8)
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     short = min(small.shape[:2])
@@ -63,10 +64,11 @@ def find_seals(image: Image.Image, page: int = 1) -> list[Seal]:
     for contour in contours:
         if len(contour) < 20:
             continue
-        x, y, w, h = cv2.boundingRect(contour)
+        _, _, w, h = cv2.boundingRect(contour)
         if not spec["min_diameter"] * short <= max(w, h) <= spec["max_diameter"] * short or not 0.4 < w / h < 2.5:
             continue
-        ellipse = cv2.fitEllipse(contour)
+        (ex, ey), (ew_, eh_), ang = cv2.fitEllipse(contour)
+        ellipse = ((float(ex), float(ey)), (float(ew_), float(eh_)), float(ang))
         cover = _ring_cover(mask, ellipse)
         if cover < spec["min_ring_cover"]:
             continue

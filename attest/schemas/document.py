@@ -8,7 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import InvoiceEvidence
+from attest.schemas.licence import LicenceEvidence
 from attest.schemas.ocr import OcrPage
+from attest.schemas.shop import ShopPhotoEvidence
+from attest.schemas.signals import ImageSignals
 
 DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
 
@@ -42,6 +45,15 @@ class StageError(BaseModel):
     message: str
 
 
+class SealInfo(BaseModel):
+    """A red seal found on a page, with its ring text as read."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    text: str
+    confidence: float
+
+
 class Classification(BaseModel):
     kind: DocumentKind
     confidence: float
@@ -60,6 +72,10 @@ class DocumentResult(BaseModel):
     classification: Classification
     ocr: list[OcrPage]
     invoice: InvoiceEvidence | None = None
+    licence: LicenceEvidence | None = None
+    shop: ShopPhotoEvidence | None = None
+    seals: list[SealInfo] = Field(default_factory=list)
+    signals: ImageSignals | None = None
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[StageError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field as PydField
+from pydantic import BaseModel
+from pydantic import Field as PydField
 
 from attest.schemas.evidence import Field
 
