@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from eval.photo import _coeffs
-from eval.render.truth import CITIES, WORDS
+from eval.render.truth import WORDS
 
 FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
          "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"]
@@ -75,7 +75,7 @@ def _camera(img: Image.Image, rng: random.Random) -> Image.Image:
     warped = img.transform(img.size, Image.Transform.PERSPECTIVE, _coeffs([(0, 0), (w, 0), (w, h), (0, h)], dst),
                            Image.Resampling.BICUBIC, fillcolor=(120, 130, 140))
     arr = np.asarray(warped.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))).astype(np.float32)
-    yy, xx = np.mgrid[0:h, 0:w]
+    _, xx = np.mgrid[0:h, 0:w]
     light = rng.uniform(0.7, 1.1) + 0.25 * np.sin(xx / w * np.pi * rng.uniform(0.5, 2))[..., None]
     noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 3, arr.shape)
     return Image.fromarray(np.clip(arr * light + noise, 0, 255).astype(np.uint8))
