@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,8 @@ from attest.data import load
 from attest.layout.normalize import squash
 from attest.schemas.document import Classification, DocumentKind
 from attest.schemas.ocr import OcrPage
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def image_stats(image: Image.Image, page: OcrPage | None) -> dict[str, float]:
@@ -37,7 +40,7 @@ def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list
     return out
 
 
-def _photo_score(stats: dict[str, float], spec: dict[str, Any]) -> tuple[float, list[str]]:
+def _photo_score(stats: dict[str, float], spec: dict[str, Any], has_sign_text: bool) -> tuple[float, list[str]]:
     rule = spec["shop_photo"]
     signs = [
         (stats["text_coverage"] <= rule["max_text_coverage"], f"text covers {stats['text_coverage']:.0%}"),
@@ -46,6 +49,8 @@ def _photo_score(stats: dict[str, float], spec: dict[str, Any]) -> tuple[float, 
     ]
     if not signs[1][0]:
         return 0.0, []  # mostly paper: a page, whatever else it shows
+    if not has_sign_text:
+        return 0.0, []  # a place with nothing written on it shows no business
     return sum(ok for ok, _ in signs) / len(signs), [why for ok, why in signs if ok]
 
 
@@ -56,7 +61,7 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
     scores = _word_scores(text, spec)
     stats = image_stats(images[0], pages[0] if pages else None) if images else None
     if stats is not None and len(pages) <= 1:
-        scores["shop_photo"] = _photo_score(stats, spec)
+        scores["shop_photo"] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0
     threshold = spec["shop_photo"]["threshold"] if best == "shop_photo" else spec["kinds"][best]["threshold"]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from attest.classify import classify
 from attest.errors import AttestError
+from attest.extract.contract import extract_contract
 from attest.extract.invoice import extract_invoice
 from attest.extract.invoice.qr import decode_qr
 from attest.extract.licence import extract_licence
@@ -27,6 +28,7 @@ from attest.schemas.ocr import OcrPage
 from attest.score import Policy, score
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify import check_invoice
+from attest.verify.contract import check_contract
 from attest.verify.injection import check_injected_instructions
 from attest.verify.licence import check_licence
 from attest.verify.seals import check_seal_party
@@ -105,15 +107,18 @@ def process_document(
     # Every kind of document is screened for text addressed to a model, invoice or not.
     result.checks = run.stage(
         "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
-    kind = wanted if wanted in ("invoice", "business_license", "shop_photo") else classification.kind
+    kind = wanted if wanted in ("invoice", "contract", "business_license", "shop_photo") else classification.kind
     today = opts.today or date.today()
     signals = run.stage("forensics", lambda: examine(doc, is_photo=kind == "shop_photo"), None)
     if signals is not None:
         result.signals, forensic_checks = signals
         result.checks += forensic_checks
     seals: list[Seal] = []
-    if pages and kind in ("invoice", "business_license"):
-        seals = run.stage("seals", lambda: read_seals(doc.pages[0].image, engines.ocr), list[Seal]())
+    if pages and kind in ("invoice", "business_license", "contract"):
+        # Contracts are sealed on their last pages; invoices and licences on their only one.
+        scan = doc.pages if kind == "contract" else doc.pages[:1]
+        seals = run.stage("seals", lambda: [s for p in scan for s in read_seals(p.image, engines.ocr, p.index + 1)],
+                          list[Seal]())
         result.seals = [SealInfo(page=s.page, bbox=s.bbox, text=s.text, confidence=s.text_confidence)
                         for s in seals]
     if pages and kind == "invoice":
@@ -132,6 +137,12 @@ def process_document(
         if licence is not None:
             result.checks += run.stage("verify", lambda: check_licence(licence, document_id=doc.sha256,
                                                                        today=today), [])
+    elif pages and kind == "contract":
+        contract = run.stage("extract", lambda: extract_contract(pages, seals), None)
+        result.contract = contract
+        if contract is not None:
+            result.checks += run.stage("verify", lambda: check_contract(contract, seals, document_id=doc.sha256,
+                                                                        today=today), [])
     elif pages and kind == "shop_photo":
         result.shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
     run.timings["total"] = round(time.perf_counter() - started, 4)

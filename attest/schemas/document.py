@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from attest.schemas.checks import CheckResult
+from attest.schemas.contract import ContractEvidence
 from attest.schemas.evidence import InvoiceEvidence
 from attest.schemas.licence import LicenceEvidence
 from attest.schemas.ocr import OcrPage
@@ -73,6 +74,7 @@ class DocumentResult(BaseModel):
     ocr: list[OcrPage]
     invoice: InvoiceEvidence | None = None
     licence: LicenceEvidence | None = None
+    contract: ContractEvidence | None = None
     shop: ShopPhotoEvidence | None = None
     seals: list[SealInfo] = Field(default_factory=list)
     signals: ImageSignals | None = None
