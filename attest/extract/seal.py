@@ -65,7 +65,7 @@ def find_seals(image: Image.Image, page: int = 1) -> list[Seal]:
         if len(contour) < 20:
             continue
         _, _, w, h = cv2.boundingRect(contour)
-        if not spec["min_diameter"] * short <= max(w, h) <= spec["max_diameter"] * short or not 0.4 < w / h < 2.5:
+        if not spec["min_diameter"] * short <= max(w, h) <= spec["max_diameter"] * short or not 0.5 < w / h < 2.0:
             continue
         (ex, ey), (ew_, eh_), ang = cv2.fitEllipse(contour)
         ellipse = ((float(ex), float(ey)), (float(ew_), float(eh_)), float(ang))
@@ -110,7 +110,9 @@ def read_seals(image: Image.Image, engine: OcrEngine, page: int = 1) -> list[Sea
         strip = unwrap_ring(image, seal)
         lines = engine.read(strip, page=page).lines
         text = "".join(squash(ln.text) for ln in sorted(lines, key=lambda ln: ln.bbox[0]))
-        conf = min((ln.confidence for ln in lines), default=0.0)
+        # Length-weighted: a stray glyph from the seal's inner text must not sink a well-read ring.
+        chars = sum(len(ln.text) for ln in lines)
+        conf = sum(ln.confidence * len(ln.text) for ln in lines) / chars if chars else 0.0
         out.append(Seal(seal.page, seal.centre, seal.axes, seal.ring_cover, text, round(conf, 3)))
     return out
 

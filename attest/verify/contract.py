@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -12,9 +11,8 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.contract import ContractEvidence
 from attest.verify.amount_words import AmountWordsError, parse_amount_words
 from attest.verify.messages import result
+from attest.verify.seals import party_seals
 from attest.verify.uscc import is_valid_uscc
-
-_AUTHORITY = re.compile(r"税务|监制|市场监督|公证")
 
 
 def _amounts(ev: ContractEvidence, doc: str) -> list[CheckResult]:
@@ -62,9 +60,7 @@ def _seals(ev: ContractEvidence, seals: Sequence[Seal], doc: str) -> list[CheckR
     parties = [f.value for f in (ev.party_a, ev.party_b) if f is not None]
     threshold = load("seals")["name_match"]
     out = []
-    for seal in seals:
-        if seal.text_confidence < 0.8 or len(seal.text) < 4 or _AUTHORITY.search(seal.text) or not parties:
-            continue
+    for seal in party_seals(seals) if parties else []:
         score = max(names_match(seal.text, p) for p in parties)
         if score < threshold:
             out.append(result("seal.names_party", "fail", f"印章名称与合同双方均不符: {seal.text}",

@@ -12,6 +12,7 @@ from decimal import Decimal
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from eval.render.seal import draw_invoice_seal
 from eval.render.truth import InvoiceTruth
 
 FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -72,15 +73,7 @@ def _money(v: Decimal) -> str:
 
 
 def _seal(c: Canvas, cx: float, cy: float, name: str, tax_id: str) -> None:
-    layer = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
-    d = ImageDraw.Draw(layer)
-    ring, ink = (*SEAL, 200), (*SEAL, 190)
-    d.ellipse((cx - 160, cy - 100, cx + 160, cy + 100), outline=ring, width=6)
-    f = ImageFont.truetype(FONTS[0], 24)
-    d.text((cx, cy - 50), name[:12], font=f, fill=ink, anchor="mm")
-    d.text((cx, cy), tax_id, font=f, fill=ink, anchor="mm")
-    d.text((cx, cy + 50), "发票专用章", font=f, fill=ink, anchor="mm")
-    c.img.paste(layer, (0, 0), layer)
+    draw_invoice_seal(c.img, (int(cx), int(cy)), name, tax_id, c.rng)
 
 
 def _qr(c: Canvas, payload: str, x: int, y: int) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from attest.verify.uscc import check_char
 from eval.render.seal import draw_round_seal
 from eval.render.truth import CITIES, PEOPLE, WORDS, company, uscc
 
@@ -65,7 +66,8 @@ def make_licence(rng: random.Random, today: date, *, name: str | None = None,
     address = f"{city}市{rng.choice(WORDS)}路{rng.randint(1, 999)}号{rng.randint(1, 30)}幢{rng.randint(101, 2999)}室"
     if individual:
         shop = name or f"{city}市{rng.choice(WORDS)}{rng.choice(['小吃店', '便利店', '服装店', '维修部', '美容院'])}"
-        return LicenceTruth(code or "92" + uscc(rng)[2:-1] + "0", shop, "个体工商户", rng.choice(PEOPLE), None,
+        body = "92" + uscc(rng)[2:-1]
+        return LicenceTruth(code or body + check_char(body), shop, "个体工商户", rng.choice(PEOPLE), None,
                             established, None, address, rng.choice(SCOPES), issued, authority, True)
     term = f"{_cn_date(established)}至{'长期' if rng.random() < 0.5 else _cn_date(established + timedelta(days=7300))}"
     return LicenceTruth(code or uscc(rng), name or company(rng), rng.choice(COMPANY_TYPES), rng.choice(PEOPLE),
@@ -74,11 +76,7 @@ def make_licence(rng: random.Random, today: date, *, name: str | None = None,
 
 
 def render_licence(t: LicenceTruth, rng: random.Random) -> Image.Image:
-    """A 2000×1400 licence face; the 个体 code gets a valid check character here, not in make_licence."""
-    from attest.verify.uscc import check_char
-
-    if t.individual and len(t.uscc) == 18:
-        t.uscc = t.uscc[:17] + check_char(t.uscc[:17])
+    """A 2000×1400 licence face."""
     img = Image.new("RGB", (2000, 1400), (252, 250, 244))
     d = ImageDraw.Draw(img)
     path = rng.choice(FONTS)
