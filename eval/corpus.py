@@ -70,7 +70,7 @@ def _encode(img: Any, rng: random.Random) -> tuple[bytes, str]:
     return buf.getvalue(), "jpg"
 
 
-def _document(t: InvoiceTruth, rng: random.Random, role: str, expected_fail: tuple[str, str] | None,
+def _document(t: InvoiceTruth, rng: random.Random, role: str, expected_fail: tuple[str, str | None] | None,
               out: Path, merchant: Merchant, n: int) -> dict[str, Any]:
     # Rendering draws from a stream keyed by the invoice itself: the same invoice looks the same wherever
     # it is submitted (what a reused invoice is).
@@ -118,7 +118,7 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
         docs: list[dict[str, Any]] = []
         genuine_others = [o for o in merchants if o.fraud is None and o.id != m.id]
         for t in _sales_truths(m, rng, spec, genuine_others, seed):
-            expected = None
+            expected: tuple[str, str | None] | None = None
             if m.fraud in _FORGERY and not docs:
                 kind = _FORGERY[m.fraud]
                 t, expected = forge(t, kind, rng), EXPECTED[kind]
@@ -126,6 +126,7 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
                 t, expected = forge(t, "invalid_uscc", rng), EXPECTED["invalid_uscc"]
             elif m.fraud == "injected_instructions" and not docs:
                 t.remarks = spec["injection_text"]
+                expected = ("document.injected_instructions", None)
             docs.append(_document(t, rng, "sale", expected, out, m, len(docs)))
         for _ in range(rng.randint(*spec["purchase_invoices"])):
             t = make_truth(rng, APPLICATION_DAY, buyer=(m.name, m.uscc),
