@@ -18,6 +18,7 @@ from attest.extract.licence import extract_licence
 from attest.extract.seal import Seal, read_seals
 from attest.extract.shop import extract_shop
 from attest.forensics import examine
+from attest.forensics.glyphs import check_glyph_size
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.ink import annotate_red_ink
@@ -129,6 +130,7 @@ def process_document(
             seller = invoice.seller_name.value if invoice.seller_name else None
             result.checks += run.stage("verify", lambda: [
                 *check_invoice(invoice, document_id=doc.sha256, today=today),
+                *check_glyph_size(invoice, document_id=doc.sha256),
                 *check_seal_party(seals, seller, document_id=doc.sha256, role="seller")], [])
     elif pages and kind == "business_license":
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)

@@ -104,7 +104,9 @@ def _table(c: Canvas, t: InvoiceTruth, top: float) -> float:
                 c.text(x + (0 if key == "name" else 40) + c.col_dx[key], y, v, size - 2)
             else:  # numbers are right-aligned inside their column, as printed
                 right = {"qty": 1010, "unit_price": 1300, "amount": 1530, "tax": 1950}[key]
-                c.text(right + c.col_dx[key], y, v, size - 2, anchor="ra")
+                pasted = t.pasted == key and it is t.items[0]
+                c.text(right + c.col_dx[key], y - (6 if pasted else 0), v, size + 8 if pasted else size - 2,
+                       anchor="ra")
         y += c.row_h
     total_y = top + 48 + c.row_h * max(len(t.items), 3) + c.rng.randint(10, 60)
     c.text(160, total_y, "合", size, FORM)

@@ -71,6 +71,7 @@ class InvoiceTruth:
     words_override: str | None = None  # forgeries: a stale amount in words
     qr_amount_override: Decimal | None = None
     totals_override: tuple[Decimal, Decimal] | None = None  # forgeries: printed totals that no longer add up
+    pasted: str | None = None  # forgeries: the first item's field printed in a pasted-in font and size
 
     @property
     def total_excl(self) -> Decimal:

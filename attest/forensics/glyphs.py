@@ -1,0 +1,47 @@
+"""A pasted-in amount: figures whose printed size differs from every other figure on the invoice."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+from attest.data import load
+from attest.schemas.checks import CheckResult, Severity
+from attest.schemas.evidence import Field, InvoiceEvidence
+from attest.verify.messages import result
+
+_FIGURE = re.compile(r"^[¥Y]?-?[\d,]+(?:\.\d+)?%?$")
+
+
+def _figures(ev: InvoiceEvidence) -> list[tuple[str, Field[Any]]]:
+    out: list[tuple[str, Field[Any]]] = []
+    for i, item in enumerate(ev.items):
+        for key in ("qty", "unit_price", "amount", "tax"):
+            f = getattr(item, key)
+            if f is not None:
+                out.append((f"items.{i}.{key}", f))
+    for key in ("total_amount_excl_tax", "total_tax"):
+        f = getattr(ev, key)
+        if f is not None:
+            out.append((key, f))
+    # Only boxes that hold nothing but the figure: a label or a CJK glyph changes a box's height.
+    return [(k, f) for k, f in out if f.bbox is not None and len(f.lines) == 1 and _FIGURE.match(f.raw or "")]
+
+
+def check_glyph_size(ev: InvoiceEvidence, *, document_id: str) -> list[CheckResult]:
+    spec = load("forensics")["glyph_size"]
+    figures = _figures(ev)
+    if len(figures) < spec["min_figures"]:
+        return []
+    heights = {k: f.bbox[3] - f.bbox[1] for k, f in figures if f.bbox}
+    median = statistics.median(heights.values())
+    odd = [(k, round(h / median, 2)) for k, h in heights.items()
+           if not spec["min_ratio"] <= h / median <= spec["max_ratio"]]
+    if not odd:
+        return [result("document.glyph_size", "pass", "金额字号一致", "all figures are set in one size",
+                       doc=document_id, fields=[], figures=len(heights))]
+    severity: Severity = "warn" if spec["severity"] == "warn" else "fail"
+    return [result("document.glyph_size", severity, "部分金额字号与其他数字不一致，疑似粘贴",
+                   "some figures are set in another size than the rest, as a pasted-in amount is", doc=document_id,
+                   fields=[k for k, _ in odd], ratios=dict(odd), median_height=round(median, 1))]
