@@ -130,7 +130,7 @@ def process_document(
             seller = invoice.seller_name.value if invoice.seller_name else None
             result.checks += run.stage("verify", lambda: [
                 *check_invoice(invoice, document_id=doc.sha256, today=today),
-                *check_glyph_size(invoice, document_id=doc.sha256),
+                *check_glyph_size(invoice, doc.pages[0].image, document_id=doc.sha256),
                 *check_seal_party(seals, seller, document_id=doc.sha256, role="seller")], [])
     elif pages and kind == "business_license":
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)

@@ -117,8 +117,16 @@ def read_seals(image: Image.Image, engine: OcrEngine, page: int = 1) -> list[Sea
     return out
 
 
+def _core(name: str) -> str:
+    """A name without the words every company name has: what tells two companies apart."""
+    core = squash(name)
+    for word in load("seals")["generic_words"]:
+        core = core.replace(word, "")
+    return core or squash(name)
+
+
 def names_match(seal_text: str, name: str) -> int:
-    """0–100: how much of `name` the ring text carries (seal text is often partly covered)."""
+    """0–100: how much of `name`'s distinctive part the ring text carries (rings are often partly covered)."""
     from rapidfuzz import fuzz
 
-    return int(fuzz.partial_ratio(squash(name), squash(seal_text))) if seal_text and name else 0
+    return int(fuzz.partial_ratio(_core(name), _core(seal_text))) if seal_text and name else 0

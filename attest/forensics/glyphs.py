@@ -6,6 +6,9 @@ import re
 import statistics
 from typing import Any
 
+import numpy as np
+from PIL import Image
+
 from attest.data import load
 from attest.schemas.checks import CheckResult, Severity
 from attest.schemas.evidence import Field, InvoiceEvidence
@@ -29,12 +32,26 @@ def _figures(ev: InvoiceEvidence) -> list[tuple[str, Field[Any]]]:
     return [(k, f) for k, f in out if f.bbox is not None and len(f.lines) == 1 and _FIGURE.match(f.raw or "")]
 
 
-def check_glyph_size(ev: InvoiceEvidence, *, document_id: str) -> list[CheckResult]:
+def ink_height(image: Image.Image, bbox: tuple[float, float, float, float]) -> float | None:
+    """Height of the inked rows inside a box: the digits' printed height, without the OCR box's padding."""
+    x0, y0, x1, y1 = (int(v) for v in bbox)
+    crop = np.asarray(image.crop((x0, y0, x1, y1)).convert("L"), dtype=np.float32)
+    if crop.size == 0:
+        return None
+    ink = crop < min(128.0, float(np.median(crop)) - 50)
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+    return float(rows[-1] - rows[0] + 1) if rows.size else None
+
+
+def check_glyph_size(ev: InvoiceEvidence, image: Image.Image, *, document_id: str) -> list[CheckResult]:
     spec = load("forensics")["glyph_size"]
     figures = _figures(ev)
     if len(figures) < spec["min_figures"]:
         return []
-    heights = {k: f.bbox[3] - f.bbox[1] for k, f in figures if f.bbox}
+    measured = {k: ink_height(image, f.bbox) for k, f in figures if f.bbox}
+    heights = {k: h for k, h in measured.items() if h}
+    if len(heights) < spec["min_figures"]:
+        return []
     median = statistics.median(heights.values())
     odd = [(k, round(h / median, 2)) for k, h in heights.items()
            if not spec["min_ratio"] <= h / median <= spec["max_ratio"]]

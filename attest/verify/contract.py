@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from attest.data import load
-from attest.extract.seal import Seal, names_match
+from attest.extract.seal import Seal
 from attest.schemas.checks import CheckResult
 from attest.schemas.contract import ContractEvidence
 from attest.verify.amount_words import AmountWordsError, parse_amount_words
 from attest.verify.messages import result
-from attest.verify.seals import party_seals
+from attest.verify.seals import judge_seal, party_seals
 from attest.verify.uscc import is_valid_uscc
 
 
@@ -58,16 +57,11 @@ def _seals(ev: ContractEvidence, seals: Sequence[Seal], doc: str) -> list[CheckR
         return [result("contract.seals", "warn", "合同上未见印章", "no seal found on the contract", doc=doc,
                        fields=["seals"])]
     parties = [f.value for f in (ev.party_a, ev.party_b) if f is not None]
-    threshold = load("seals")["name_match"]
-    out = []
-    for seal in party_seals(seals) if parties else []:
-        score = max(names_match(seal.text, p) for p in parties)
-        if score < threshold:
-            out.append(result("seal.names_party", "fail", f"印章名称与合同双方均不符: {seal.text}",
-                              f"a seal names neither party: {seal.text}", doc=doc, fields=["seals"],
-                              seal_text=seal.text, page=seal.page, match=score))
-    return out or [result("seal.names_party", "pass", "印章与合同当事人一致", "the seals name the parties",
-                          doc=doc, fields=["seals"])]
+    readable = party_seals(seals) if parties else []
+    judged = [judge_seal(seal, parties, document_id=doc, role="party") for seal in readable]
+    problems = [c for c in judged if c.severity != "pass"]
+    return problems or [result("seal.names_party", "pass", "印章与合同当事人一致", "the seals name the parties",
+                               doc=doc, fields=["seals"])]
 
 
 def check_contract(ev: ContractEvidence, seals: Sequence[Seal], *, document_id: str, today: date) -> list[

@@ -27,15 +27,25 @@ def check_seal_party(seals: Sequence[Seal], party: str | None, *, document_id: s
     """`fail` when a readable company seal names someone other than `party`; `pass` when one names it."""
     if party is None:
         return []
-    threshold = load("seals")["name_match"]
     readable = party_seals(seals)
     if not readable:
         return []
     best = max(readable, key=lambda s: names_match(s.text, party))
-    score = names_match(best.text, party)
-    if score >= threshold:
-        return [result("seal.names_party", "pass", f"印章与{role}一致", f"the seal names the {role}",
-                       doc=document_id, fields=["seals"], seal_text=best.text, party=party, match=score)]
-    return [result("seal.names_party", "fail", f"印章所载名称与{role}不符: {best.text}",
-                   f"the seal names someone other than the {role}: {best.text}", doc=document_id,
-                   fields=["seals"], seal_text=best.text, party=party, match=score)]
+    return [judge_seal(best, [party], document_id=document_id, role=role)]
+
+
+def judge_seal(seal: Seal, parties: Sequence[str], *, document_id: str, role: str) -> CheckResult:
+    """pass: the ring names a party; fail: it clearly names someone else; warn: read too poorly to tell."""
+    spec = load("seals")
+    score = max(names_match(seal.text, p) for p in parties)
+    details = {"seal_text": seal.text, "parties": " / ".join(parties), "match": score, "page": seal.page}
+    if score >= spec["name_match"]:
+        return result("seal.names_party", "pass", f"印章与{role}一致", f"the seal names the {role}",
+                      doc=document_id, fields=["seals"], **details)
+    if score < spec["name_mismatch"]:
+        return result("seal.names_party", "fail", f"印章所载名称与{role}不符: {seal.text}",
+                      f"the seal names someone other than the {role}: {seal.text}", doc=document_id,
+                      fields=["seals"], **details)
+    return result("seal.names_party", "warn", f"印章文字识别不清，无法确认是否为{role}: {seal.text}",
+                  f"the seal's ring was read too poorly to confirm the {role}: {seal.text}", doc=document_id,
+                  fields=["seals"], **details)
