@@ -35,10 +35,19 @@ def _figures(ev: InvoiceEvidence) -> list[tuple[str, Field[Any]]]:
 def ink_height(image: Image.Image, bbox: tuple[float, float, float, float]) -> float | None:
     """Height of the inked rows inside a box: the digits' printed height, without the OCR box's padding."""
     x0, y0, x1, y1 = (int(v) for v in bbox)
-    crop = np.asarray(image.crop((x0, y0, x1, y1)).convert("L"), dtype=np.float32)
-    if crop.size == 0:
+    rgb = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"), dtype=np.int16)
+    if rgb.size == 0:
         return None
-    ink = crop < min(128.0, float(np.median(crop)) - 50)
+    grey = rgb.mean(axis=2)
+    red = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2]) > 40  # seals and the form's own print
+    ink = (grey < min(128.0, float(np.median(grey)) - 50)) & ~red
+    # Table rules that the box caught at its edges are ink across its whole height or width; a rule is
+    # never in the middle of a figure, where a `1` is a full-height stroke of its own.
+    h, w = ink.shape
+    edge_cols = np.r_[0: max(1, w // 8), w - max(1, w // 8): w]
+    edge_rows = np.r_[0: max(1, h // 8), h - max(1, h // 8): h]
+    ink[:, edge_cols[ink[:, edge_cols].mean(axis=0) > 0.8]] = False
+    ink[edge_rows[ink[edge_rows, :].mean(axis=1) > 0.8], :] = False
     rows = np.flatnonzero(ink.sum(axis=1) >= 2)
     return float(rows[-1] - rows[0] + 1) if rows.size else None
 

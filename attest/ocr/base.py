@@ -29,12 +29,18 @@ class LineReader(Protocol):
 
     def read_lines(self, image: np.ndarray) -> list[RawLine]: ...
 
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        """Recognise one line that fills the image (no detection): text and confidence."""
+        ...
+
 
 class OcrEngine(Protocol):
     name: str
     version: str
 
-    def read(self, image: Image.Image, page: int = 1) -> OcrPage: ...
+    def read(self, image: Image.Image, page: int = 1, *, orient: bool = True) -> OcrPage: ...
+
+    def read_line(self, image: Image.Image) -> tuple[str, float]: ...
 
 
 def _quality(lines: list[RawLine]) -> float:
@@ -78,11 +84,18 @@ class PageReader:
         self.name = reader.name
         self.version = reader.version
 
+    def read_line(self, image: Image.Image) -> tuple[str, float]:
+        """One line of text that fills the picture (a seal's unwrapped ring), read without detection."""
+        return self.reader.read_line(np.asarray(image.convert("RGB")))
+
     def _read(self, image: Image.Image) -> list[RawLine]:
         return self.reader.read_lines(np.asarray(image))
 
-    def read(self, image: Image.Image, page: int = 1) -> OcrPage:
-        """Read one page; the returned lines are in the coordinates of the page turned by `rotation`."""
+    def read(self, image: Image.Image, page: int = 1, *, orient: bool = True) -> OcrPage:
+        """Read one page; the returned lines are in the coordinates of the page turned by `rotation`.
+
+        `orient=False` reads the picture as it is (a strip already known to be upright, e.g. a seal ring).
+        """
         started = time.perf_counter()
         scale = 1.0
         work = image
@@ -95,7 +108,9 @@ class PageReader:
         candidates: tuple[int, ...] = ()
         # Only suspicious pages pay for a second look: a sideways page shows mostly tall boxes, an
         # upside-down one reads as low-confidence noise (the per-line 180° classifier is off on purpose).
-        if _vertical_share(lines) > 0.3:
+        if not orient:
+            pass
+        elif _vertical_share(lines) > 0.3:
             candidates = (90, 270)
         elif _mean_score(lines) < 0.85:
             candidates = (180,)

@@ -34,6 +34,11 @@ class PaddleOcrReader:
         )
         self.version = f"paddleocr {metadata.version('paddleocr')}"
 
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        lines = self.read_lines(image)
+        text = "".join(ln.text for ln in sorted(lines, key=lambda ln: ln.polygon[0][0]))
+        return text, min((ln.score for ln in lines), default=0.0)
+
     def read_lines(self, image: np.ndarray) -> list[RawLine]:
         try:
             results = self._engine.predict(image[:, :, ::-1])

@@ -29,10 +29,22 @@ class RapidOcrReader:
         self.version = f"rapidocr {metadata.version('rapidocr')} PP-OCRv6 small"
         self._lock = threading.Lock()
 
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        try:
+            with self._lock:
+                out = self._engine(image, use_det=False, use_cls=False, use_rec=True)
+        except Exception as exc:
+            raise EngineFailed(f"rapidocr failed: {exc}") from exc
+        txts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
+        if not txts:
+            return "", 0.0
+        return str(txts[0]), float(scores[0]) if scores else 0.0
+
     def read_lines(self, image: np.ndarray) -> list[RawLine]:
         try:
             with self._lock:
-                out = self._engine(image, use_cls=False)
+                # rapidocr keeps call options as engine state: every call states all of them.
+                out = self._engine(image, use_det=True, use_cls=False, use_rec=True)
         except Exception as exc:  # rapidocr raises bare exceptions from deep inside onnxruntime
             raise EngineFailed(f"rapidocr failed: {exc}") from exc
         boxes, txts, scores = (getattr(out, k, None) for k in ("boxes", "txts", "scores"))

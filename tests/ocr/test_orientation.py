@@ -34,3 +34,12 @@ def test_concurrent_reads_agree(engines) -> None:
     texts = [[ln.text for ln in p.lines] for p in pages]
     assert texts[0] == texts[1] == texts[2]
     assert pages[0].engine == "rapidocr" and "PP-OCRv6" in pages[0].engine_version
+
+
+def test_single_line_reading_leaves_page_reading_intact(engines) -> None:
+    """rapidocr keeps call options as state; reading a seal strip must not switch detection off."""
+    img = Image.open(SAMPLES / "inv14_digital_normal_2023_cmcc_heyuan.jpg").convert("RGB")
+    before = [ln.text for ln in engines.ocr.read(img).lines]
+    text, score = engines.ocr.read_line(img.crop((700, 40, 930, 70)))
+    assert "发票号码" in text and score > 0.5
+    assert [ln.text for ln in engines.ocr.read(img).lines] == before
