@@ -11,15 +11,18 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.forge import EXPECTED, forge
 from eval.render.invoice import render_invoice_with_text
+from eval.render.licence import make_licence, render_licence
+from eval.render.shop import make_shop, render_shop, screen_recapture
 from eval.render.truth import InvoiceTruth, company, make_truth, uscc
 
 DATA = Path(__file__).parent / "data" / "merchants.yaml"
@@ -70,20 +73,61 @@ def _encode(img: Any, rng: random.Random) -> tuple[bytes, str]:
     return buf.getvalue(), "jpg"
 
 
+def _save(out: Path, merchant: Merchant, n: int, data: bytes, ext: str) -> str:
+    rel = Path("docs") / merchant.id / f"{n}.{ext}"
+    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out / rel).write_bytes(data)
+    return str(rel)
+
+
+def _entry(file: str, doc_type: str, role: str | None, fields: dict[str, Any],
+           expected_fail: tuple[str, str | None] | None) -> dict[str, Any]:
+    return {"file": file, "doc_type": doc_type, "role": role, "fields": fields,
+            "expected_fail": {"code": expected_fail[0], "field": expected_fail[1]} if expected_fail else None}
+
+
 def _document(t: InvoiceTruth, rng: random.Random, role: str, expected_fail: tuple[str, str | None] | None,
               out: Path, merchant: Merchant, n: int) -> dict[str, Any]:
     # Rendering draws from a stream keyed by the invoice itself: the same invoice looks the same wherever
     # it is submitted (what a reused invoice is).
     img, drawn = render_invoice_with_text(t, random.Random(f"{t.number}:{t.seller[1]}:{t.total_incl}"))
     data, ext = _encode(img, rng)
-    rel = Path("docs") / merchant.id / f"{n}.{ext}"
-    (out / rel).parent.mkdir(parents=True, exist_ok=True)
-    (out / rel).write_bytes(data)
-    return {
-        "file": str(rel), "doc_type": "invoice", "role": role, "fields": t.flat(),
-        "expected_fail": {"code": expected_fail[0], "field": expected_fail[1]} if expected_fail else None,
-        "text_truth": [{"text": s, "box": [round(v, 1) for v in box]} for s, box in drawn],
-    }
+    entry = _entry(_save(out, merchant, n, data, ext), "invoice", role, t.flat(), expected_fail)
+    entry["text_truth"] = [{"text": s, "box": [round(v, 1) for v in box]} for s, box in drawn]
+    return entry
+
+
+def _shop_photo(m: Merchant, seed: int) -> tuple[bytes, dict[str, Any]]:
+    """The merchant's storefront; its own stream, so that a reused photo is byte for byte the victim's."""
+    rng = random.Random(f"{seed}:{m.id}:shop")
+    truth = make_shop(rng, datetime(2026, 11, 20, 10), brand=m.name[2:4])
+    return render_shop(truth, rng), truth.flat()
+
+
+def _other_documents(m: Merchant, rng: random.Random, spec: dict[str, Any], out: Path, seed: int, n: int,
+                     others: list[Merchant]) -> list[dict[str, Any]]:
+    """Licence, shop photo and, for some, a contract in which the merchant supplies."""
+    docs = []
+    lic = make_licence(rng, APPLICATION_DAY, name=m.name, code=m.uscc)
+    buf = io.BytesIO()
+    render_licence(lic, rng).save(buf, "PNG")
+    docs.append(_entry(_save(out, m, n, buf.getvalue(), "png"), "business_license", None, lic.flat(), None))
+    data, fields = _shop_photo(rng.choice(others) if m.fraud == "reused_photo" and others else m, seed)
+    expected: tuple[str, str | None] | None = None
+    if m.fraud == "screen_recapture":
+        data, expected = screen_recapture(data, rng), ("photo.recapture", "image")
+    docs.append(_entry(_save(out, m, n + 1, data, "jpg"), "shop_photo", None, fields, expected))
+    if rng.random() < spec["contract_share"] or m.fraud == "foreign_seal_contract":
+        months = rng.randint(*spec["contract_months"])
+        contract = make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
+                                 amount=(m.monthly_revenue * months).quantize(Decimal("0.01")))
+        expected = None
+        if m.fraud == "foreign_seal_contract":
+            contract.seal_names = (contract.party_a[0], company(rng))
+            expected = ("seal.names_party", "seals")
+        data = contract_pdf(render_contract(contract, rng))
+        docs.append(_entry(_save(out, m, n + 2, data, "pdf"), "contract", "sale", contract.flat(), expected))
+    return docs
 
 
 def _sale(m: Merchant, rng: random.Random, spec: dict[str, Any]) -> InvoiceTruth:
@@ -133,6 +177,7 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
                            issued=APPLICATION_DAY - timedelta(rng.randint(7, 360)),
                            total=(m.monthly_revenue * Decimal("0.05")).quantize(Decimal("0.01")))
             docs.append(_document(t, rng, "purchase", None, out, m, len(docs)))
+        docs += _other_documents(m, rng, spec, out, seed, len(docs), genuine_others)
         entries.append({
             "id": m.id, "name": m.name, "uscc": m.uscc, "industry": m.industry, "city_tier": m.city_tier,
             "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud, "current_limit": str(m.current_limit),

@@ -106,6 +106,12 @@ def compute(run_dir: Path) -> dict[str, Any]:
             if truth_kind == "invoice":
                 pairs.append((res.get("fields") or {}, doc["fields"]))
                 missing_fields.update(k for k in doc["fields"] if k not in INVOICE_FIELDS)
+            elif doc["fields"]:
+                # Other kinds' fields are scored under their kind's name: a licence's `name` is not an
+                # invoice field, and the two must not pool.
+                got = res.get("fields") or {}
+                pairs.append(({f"{truth_kind}.{k}": v for k, v in got.items()},
+                              {f"{truth_kind}.{k}": v for k, v in doc["fields"].items()}))
             fails = {(c["code"], f) for c in res["checks"] if c["severity"] == "fail" for f in c["fields"] or [""]}
             codes = {c for c, _ in fails}
             risk += len([c for c in res["checks"] if c["severity"] == "fail"])

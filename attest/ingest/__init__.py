@@ -21,7 +21,7 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
     else:
-        image, exif = decode_image(data, media_type, limits)
+        image, exif = decode_image(data, media_type, limits, max_side=ocr.max_side)
         pages = [PageImage(index=0, image=image)]
     return Document(
         sha256=hashlib.sha256(data).hexdigest(),
