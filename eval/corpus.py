@@ -117,10 +117,17 @@ def _other_documents(m: Merchant, rng: random.Random, spec: dict[str, Any], out:
     if m.fraud == "screen_recapture":
         data, expected = screen_recapture(data, rng), ("photo.recapture", "image")
     docs.append(_entry(_save(out, m, n + 1, data, "jpg"), "shop_photo", None, fields, expected))
-    if rng.random() < spec["contract_share"] or m.fraud == "foreign_seal_contract":
+    if rng.random() < spec["contract_share"] or m.fraud in ("foreign_seal_contract", "template_contract"):
         months = rng.randint(*spec["contract_months"])
-        contract = make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
-                                 amount=(m.monthly_revenue * months).quantize(Decimal("0.01")))
+        if m.fraud == "template_contract" and others:
+            # Someone else's contract, word for word, with this merchant's name and code put in.
+            victim = rng.choice(others)
+            contract = make_contract(random.Random(f"{seed}:{victim.id}:template"), APPLICATION_DAY,
+                                     supplier=(victim.name, victim.uscc), amount=victim.monthly_revenue * 3)
+            contract.party_b = (m.name, m.uscc)
+        else:
+            contract = make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
+                                     amount=(m.monthly_revenue * months).quantize(Decimal("0.01")))
         expected = None
         if m.fraud == "foreign_seal_contract":
             contract.seal_names = (contract.party_a[0], company(rng))
