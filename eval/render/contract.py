@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -118,5 +119,9 @@ def render_contract(t: ContractTruth, rng: random.Random) -> list[Image.Image]:
 def contract_pdf(pages: list[Image.Image]) -> bytes:
     """A scanned contract: the page images in one PDF, no text layer."""
     buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=200, save_all=True, append_images=pages[1:])
+    # Fixed dates: Pillow otherwise stamps the current time into the file, and the same seed must give
+    # the same bytes.
+    stamp = time.gmtime(1767225600)  # 2026-01-01T00:00:00Z, as Pillow wants it (a struct_time)
+    pages[0].save(buf, "PDF", resolution=200, save_all=True, append_images=pages[1:], creationDate=stamp,
+                  modDate=stamp)
     return buf.getvalue()
