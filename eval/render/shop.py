@@ -22,6 +22,10 @@ TRADES = {"catering": ["面馆", "小吃店", "火锅店", "饺子馆", "快餐"
 CAMERAS = [("Apple", "iPhone 13"), ("HUAWEI", "ELS-AN00"), ("Xiaomi", "M2102K1C"), ("OPPO", "PEGM00")]
 
 
+PRODUCTS = ["矿泉水", "方便面", "饼干", "洗衣液", "纸巾", "酱油", "大米", "牙膏", "可乐", "薯片"]
+SCENES = ("storefront", "interior", "shelf")
+
+
 @dataclass
 class ShopTruth:
     shop_name: str
@@ -30,18 +34,51 @@ class ShopTruth:
     industry: str
     taken: datetime
     camera: tuple[str, str]
+    scene: str = "storefront"
 
     def flat(self) -> dict[str, str | None]:
         return {"shop_name": self.shop_name, "phone": self.phone, "address": self.address, "industry": self.industry}
 
 
-def make_shop(rng: random.Random, today: datetime, *, brand: str | None = None) -> ShopTruth:
+def make_shop(rng: random.Random, today: datetime, *, brand: str | None = None,
+              scene: str | None = None) -> ShopTruth:
     industry = rng.choice(sorted(TRADES))
     name = (brand or rng.choice(WORDS)) + rng.choice(TRADES[industry])
     phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.7 else None
     address = f"{rng.choice(WORDS)}路{rng.randint(1, 300)}号" if rng.random() < 0.5 else None
+    scene = scene or rng.choice(SCENES)
+    if scene != "storefront":  # inside, the name hangs on the wall; phone and address are outside
+        phone = address = None
     return ShopTruth(name, phone, address, industry, today - timedelta(days=rng.randint(0, 20)),
-                     rng.choice(CAMERAS))
+                     rng.choice(CAMERAS), scene)
+
+
+def _inside(t: ShopTruth, rng: random.Random) -> Image.Image:
+    """An interior (counter, tables) or shelves of goods with price tags, the shop's name on the back wall."""
+    w, h = 1600, 1200
+    img = Image.new("RGB", (w, h), tuple(rng.randint(150, 220) for _ in range(3)))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, int(h * 0.8), w, h), fill=tuple(rng.randint(80, 140) for _ in range(3)))  # floor
+    sign_font = ImageFont.truetype(rng.choice(FONTS), rng.randint(90, 120))
+    d.rectangle((300, 60, 1300, 230), fill=(160, 30, 30))
+    d.text((800, 145), t.shop_name, font=sign_font, fill=(255, 240, 200), anchor="mm")
+    small = ImageFont.truetype(FONTS[2], 30)
+    if t.scene == "shelf":
+        for row in range(3):
+            y = 330 + row * 260
+            d.rectangle((80, y + 200, 1520, y + 215), fill=(90, 70, 50))  # the shelf board
+            for col in range(6):
+                x = 110 + col * 235
+                d.rectangle((x, y + 40, x + 180, y + 198), fill=tuple(rng.randint(30, 240) for _ in range(3)))
+                d.rectangle((x + 20, y + 218, x + 170, y + 250), fill=(250, 250, 240))
+                d.text((x + 95, y + 234), f"{rng.choice(PRODUCTS)} ¥{rng.randint(2, 60)}.{rng.randint(0, 9)}0",
+                       font=small, fill=(20, 20, 20), anchor="mm")
+    else:
+        d.rectangle((200, 600, 1400, 760), fill=(110, 80, 60))  # counter
+        for _ in range(4):
+            x = rng.randint(100, 1400)
+            d.rectangle((x, 820, x + 160, 900), fill=(140, 100, 70))  # tables
+    return img
 
 
 def _scene(t: ShopTruth, rng: random.Random) -> Image.Image:
@@ -92,7 +129,7 @@ def exif_bytes(t: ShopTruth, *, software: str | None = None) -> bytes:
 
 def render_shop(t: ShopTruth, rng: random.Random, *, exif: bool = True, software: str | None = None) -> bytes:
     """A JPEG as a phone writes it (EXIF with make, model and time), unless `exif` is False."""
-    img = _camera(_scene(t, rng), rng)
+    img = _camera(_scene(t, rng) if t.scene == "storefront" else _inside(t, rng), rng)
     buf = io.BytesIO()
     if exif:
         img.save(buf, "JPEG", quality=rng.randint(80, 92), exif=exif_bytes(t, software=software))
