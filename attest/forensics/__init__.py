@@ -45,11 +45,15 @@ def examine(doc: Document, *, is_photo: bool) -> tuple[ImageSignals, list[CheckR
     born_digital = doc.media_type == "application/pdf"
     software = doc.exif.get("Software")
     camera = " ".join(v for v in (doc.exif.get("Make"), doc.exif.get("Model")) if v) or None
+    # The hashes look at a 32×32 thumbnail: shrink by an integer factor first (cheap), not by resampling
+    # the full photo down in one antialiased step.
+    factor = max(1, min(image.size) // 256)
+    thumb = image.reduce(factor) if factor > 1 else image
     signals = ImageSignals(
-        phash=str(imagehash.phash(image)), dhash=str(imagehash.dhash(image)),
+        phash=str(imagehash.phash(thumb)), dhash=str(imagehash.dhash(thumb)),
         recapture_score=0.0 if born_digital or not is_photo else recapture_score(image),
         error_level_score=error_level_score(image, spec["error_level"]["quality"], spec["error_level"]["block"])
-        if doc.media_type == "image/jpeg" else None,
+        if doc.media_type == "image/jpeg" and is_photo else None,
         software=software, camera=camera,
     )
     checks: list[CheckResult] = []
