@@ -13,7 +13,7 @@ from eval.compare import norm
 
 # Label vocabularies of corpora → attest's document kinds.
 KIND_OF_LABEL = {"invoice": "invoice", "vat_invoice": "invoice", "storefront_signboard": "shop_photo",
-                 "contract": "contract", "business_license": "business_license"}
+                 "shop_photo": "shop_photo", "contract": "contract", "business_license": "business_license"}
 PROVISIONAL_RISK = ("until the scoring issue lands, an application's risk is the number of `fail` checks on its "
                     "documents plus 0.1 per `warn`")
 
