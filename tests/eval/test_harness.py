@@ -73,7 +73,9 @@ def test_run_report_resume_and_compare(tmp_path: Path) -> None:
     metrics = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["classification"]["accuracy"] == 1.0
     assert metrics["field_macro_f1"] > 0.9
-    assert metrics["uplift"]["available"] is False
+    assert metrics["uplift"]["available"] is True
+    assert metrics["uplift"]["replay_identical"] == 1.0  # every decision re-scores identically from its trail
+    assert len(list((run / "trails").glob("*.jsonl"))) == 3
     # Resume: nothing left to do; a lost result is redone, alone.
     assert run_corpus(corpus / "manifest.json", run, workers=1, progress=False)["processed_now"] == 0
     next((run / "docs").rglob("*.json")).unlink()
