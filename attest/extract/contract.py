@@ -9,12 +9,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from attest.data import load
+from attest.data import load, pattern
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.header import parse_date
 from attest.extract.invoice.totals import normalise_words
 from attest.extract.seal import Seal
-from attest.layout.geometry import Line, page_skew
+from attest.layout.geometry import Box, Line, page_skew
 from attest.layout.normalize import squash
 from attest.layout.pairing import find_value
 from attest.schemas.contract import ContractEvidence
@@ -28,7 +28,7 @@ def _spec() -> dict[str, Any]:
 
 
 def _re(key: str) -> re.Pattern[str]:
-    return re.compile(_spec()[key])
+    return pattern("contract_layout", key)
 
 
 def _lines(pages: Sequence[OcrPage]) -> list[Line]:
@@ -41,13 +41,13 @@ def _lines(pages: Sequence[OcrPage]) -> list[Line]:
             if not ln.text.strip():
                 continue
             line = Line.of(ln, skew, (page.width / 2, page.height / 2))
-            box = type(line.box)(line.box.x0, line.box.y0 + offset, line.box.x1, line.box.y1 + offset)
+            box = Box(line.box.x0, line.box.y0 + offset, line.box.x1, line.box.y1 + offset)
             out.append(Line(line.id, line.text, box, line.confidence, line.raw, line.seal))
         offset += float(page.height or 0) + 100
     return out
 
 
-def _date_field(lines: Sequence[Line], hit_text: str, used: list[Line]) -> Field[date] | None:
+def _date_field(hit_text: str, used: list[Line]) -> Field[date] | None:
     day = parse_date(hit_text)
     return Field[date](**{**field_of(hit_text, lines=used).model_dump(), "value": day}) if day else None
 
@@ -61,7 +61,7 @@ def _title(lines: Sequence[Line]) -> Field[str] | None:
 
 
 def _parties(lines: Sequence[Line], ev: ContractEvidence) -> None:
-    party, tax = _re("party"), re.compile(_spec()["labels"]["tax_id"])
+    party, tax = _re("party"), pattern("contract_layout", "labels", "tax_id")
     seen: set[str] = set()
     for i, ln in enumerate(lines):
         m = party.match(squash(ln.text))
@@ -119,10 +119,10 @@ def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> Co
         if ev.amount_cn is None and (m := _re("amount_words").search(text)):
             ev.amount_cn = field_of(normalise_words(m.group("words")), lines=[ln], raw=m.group("words"))
         if ev.term_start is None and (m := _re("term").search(text)):
-            ev.term_start = _date_field(lines, m.group("start"), [ln])
-            ev.term_end = _date_field(lines, m.group("end"), [ln])
+            ev.term_start = _date_field(m.group("start"), [ln])
+            ev.term_end = _date_field(m.group("end"), [ln])
     if hit := find_value(lines, re.compile(labels["signing_date"]), value=re.compile(r"\d{4}")):
-        ev.signing_date = _date_field(lines, hit.text, hit.lines)
+        ev.signing_date = _date_field(hit.text, hit.lines)
     if hit := find_value(lines, re.compile(labels["signing_place"])):
         ev.signing_place = field_of(squash(hit.text), hit)
     ev.seals_per_page = [sum(1 for s in seals if s.page == p.page) for p in pages]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 
-from attest.data import load
+from attest.data import pattern
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.header import parse_date
 from attest.extract.seal import Seal
@@ -22,14 +21,12 @@ _CODE = re.compile(r"[0-9A-Z]{18}")
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
-@cache
 def _label(name: str) -> re.Pattern[str]:
-    return re.compile(load("licence_layout")["labels"][name])
+    return pattern("licence_layout", "labels", name)
 
 
-@cache
 def _stop() -> re.Pattern[str]:
-    return re.compile(load("licence_layout")["stop"])
+    return pattern("licence_layout", "stop")
 
 
 def _text(lines: Sequence[Line], name: str, *, wrap: bool = False,
@@ -68,7 +65,7 @@ def extract_licence(page: OcrPage, seals: Sequence[Seal] = (), qr_text: str | No
         day = parse_date(found.value) if found is not None else None
         if found is not None and day is not None:
             setattr(ev, name, Field[date](**{**found.model_dump(), "value": day}))
-    authority = re.compile(load("licence_layout")["authority"])
+    authority = pattern("licence_layout", "authority")
     for seal in seals:
         if authority.search(seal.text):
             m = re.search(r"[\u4e00-\u9fff]*?(?:" + authority.pattern + ")", seal.text)

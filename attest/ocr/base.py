@@ -108,11 +108,9 @@ class PageReader:
         candidates: tuple[int, ...] = ()
         # Only suspicious pages pay for a second look: a sideways page shows mostly tall boxes, an
         # upside-down one reads as low-confidence noise (the per-line 180° classifier is off on purpose).
-        if not orient:
-            pass
-        elif _vertical_share(lines) > 0.3:
+        if orient and _vertical_share(lines) > 0.3:
             candidates = (90, 270)
-        elif _mean_score(lines) < 0.85:
+        elif orient and _mean_score(lines) < 0.85:
             candidates = (180,)
         best = _upright_score(lines)
         for cw in candidates:

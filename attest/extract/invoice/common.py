@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import TypeVar
 
-from attest.data import load
+from attest.data import load, pattern
 from attest.layout.geometry import Line, union
 from attest.layout.pairing import Hit
 from attest.schemas.evidence import Field
@@ -14,14 +14,12 @@ from attest.schemas.evidence import Field
 T = TypeVar("T")
 
 
-@cache
 def label(name: str) -> re.Pattern[str]:
-    return re.compile(load("invoice_layout")["labels"][name])
+    return pattern("invoice_layout", "labels", name)
 
 
-@cache
 def stop() -> re.Pattern[str]:
-    return re.compile(load("invoice_layout")["stop"])
+    return pattern("invoice_layout", "stop")
 
 
 @cache
