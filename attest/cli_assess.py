@@ -15,6 +15,7 @@ from attest.audit.replay import replay as replay_trail
 from attest.errors import AttestError
 from attest.schemas.decision import Decision, MerchantProfile
 from attest.score import load_policy
+from attest.score.policy import DEFAULT_POLICY
 
 
 def _print_decision(d: Decision) -> None:
@@ -31,11 +32,15 @@ def assess(
     merchant_file: Annotated[Path, typer.Option("--merchant", help="Merchant profile JSON (MerchantProfile).")],
     files: Annotated[list[Path], typer.Argument(help="The application's documents.")],
     trail: Annotated[Path, typer.Option("--trail", help="Write the audit trail here (JSON Lines).")],
-    policy: Annotated[str, typer.Option(help="Policy version.")] = "credit-v1",
+    policy: Annotated[str, typer.Option(help="Policy version.")] = DEFAULT_POLICY,
+    patterns: Annotated[bool, typer.Option(help="Check against the known-pattern store and remember this "
+                                                "application in it.")] = True,
 ) -> None:
     """Process every document, decide the application, and write its hash-chained audit trail."""
     from attest.cli import _engines, _options
+    from attest.patterns.store import PatternStore, Submission
     from attest.pipeline import assess_application, process_document
+    from attest.settings import get_settings
 
     try:
         merchant = MerchantProfile.model_validate_json(merchant_file.read_text(encoding="utf-8"))
@@ -45,10 +50,19 @@ def assess(
     except (AttestError, OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
-    assessment = assess_application(merchant, documents, policy=chosen)
-    events = record_application(merchant, documents, assessment, at=datetime.now(UTC))
+    now = datetime.now(UTC)
+    store = PatternStore.open(get_settings().patterns, get_settings().data_dir) if patterns else None
+    sub = Submission(merchant=merchant.id, merchant_uscc=merchant.uscc, merchant_name=merchant.name,
+                     application=f"{merchant.id}:{now.strftime('%Y%m%dT%H%M%S')}", submitted_at=now.isoformat())
+    assessment = assess_application(merchant, documents, policy=chosen, patterns=store, submission=sub)
+    if store is not None:
+        store.remember(sub, documents)
+    events = record_application(merchant, documents, assessment, at=now)
     trail.write_text(export_jsonl(events), encoding="utf-8")
     _print_decision(assessment.decision)
+    for c in assessment.checks:
+        if c.severity in ("warn", "fail"):
+            typer.echo(f"  {c.severity:<4} {c.code}: {c.message}")
     typer.echo(f"audit trail: {trail} ({len(events)} events, head {events[-1].hash[:16]}…)")
 
 

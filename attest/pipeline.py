@@ -22,6 +22,9 @@ from attest.forensics.glyphs import check_glyph_size
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.ink import annotate_red_ink
+from attest.patterns.checks import pattern_checks
+from attest.patterns.fingerprint import contract_fingerprint, photo_fingerprint
+from attest.patterns.store import PatternStore, Submission
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import Document, DocumentResult, SealInfo, StageError
@@ -29,6 +32,7 @@ from attest.schemas.ocr import OcrPage
 from attest.score import Policy, score
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify import check_invoice
+from attest.verify.application import check_application
 from attest.verify.contract import check_contract
 from attest.verify.injection import check_injected_instructions
 from attest.verify.licence import check_licence
@@ -143,10 +147,12 @@ def process_document(
         contract = run.stage("extract", lambda: extract_contract(pages, seals), None)
         result.contract = contract
         if contract is not None:
+            result.fingerprint = run.stage("fingerprint", lambda: contract_fingerprint(pages, contract), None)
             result.checks += run.stage("verify", lambda: check_contract(contract, seals, document_id=doc.sha256,
                                                                         today=today), [])
     elif pages and kind == "shop_photo":
         result.shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
+        result.fingerprint = run.stage("fingerprint", lambda: photo_fingerprint(doc.pages[0].image), None)
     run.timings["total"] = round(time.perf_counter() - started, 4)
     result.timings = run.timings
     result.errors = run.errors
@@ -159,17 +165,31 @@ def assess_application(
     documents: Sequence[DocumentResult],
     *,
     policy: Policy,
-    patterns: Any = None,
+    patterns: PatternStore | None = None,
+    submission: Submission | None = None,
+    recorded_checks: Sequence[CheckResult] | None = None,
 ) -> Assessment:
     """Score one application from its processed documents.
 
-    `patterns` (the known-pattern store) is accepted now and consulted once that store exists; the
-    application-level checks it will add go into `Assessment.checks` and so into the decision.
+    Application-level checks run first: the documents against each other (`verify.application`), then, when
+    a pattern store is given, against everything it remembers of other applications. The store's answer
+    changes as it learns, so a replay passes the checks recorded at decision time as `recorded_checks`
+    instead of asking the store again. This function never writes to the store: the shell remembers the
+    application's fingerprints (`PatternStore.remember`) once it is decided.
     """
-    del patterns  # no pattern store yet: nothing cross-merchant to consult
+    window = policy.evidence.sales_window_days
+    if recorded_checks is not None:
+        app_checks = list(recorded_checks)
+    else:
+        app_checks = check_application(merchant, documents, window_days=window)
+        if patterns is not None:
+            sub = submission or Submission(merchant=merchant.id, merchant_uscc=merchant.uscc,
+                                           merchant_name=merchant.name,
+                                           application=f"{merchant.id}:{merchant.application_date.isoformat()}",
+                                           submitted_at=merchant.application_date.isoformat())
+            app_checks += pattern_checks(patterns, merchant, sub, documents, window_days=window)
     evidence = [(d.document_id, d.invoice) for d in documents if d.invoice is not None]
     checks = [c for d in documents for c in d.checks]
-    app_checks: list[CheckResult] = []
     decision = score(merchant, evidence, [*checks, *app_checks], policy)
     return Assessment(merchant=merchant, document_ids=[d.document_id for d in documents], checks=app_checks,
                       decision=decision)

@@ -36,6 +36,19 @@ class OcrSettings(BaseModel):
     )
 
 
+class PatternSettings(BaseModel):
+    """The known-pattern store (ChromaDB)."""
+
+    chroma_url: str | None = Field(
+        None, description="A Chroma server, e.g. http://127.0.0.1:8001; unset means embedded under `path`.")
+    path: Path | None = Field(None, description="Embedded store folder; default `<data_dir>/patterns`.")
+    embedder: Literal["ngram", "openai"] = Field(
+        "ngram", description="Text embeddings: `ngram` (offline, deterministic) or an OpenAI-compatible endpoint.")
+    embed_base_url: str | None = Field(None, description="OpenAI-compatible base URL for the `openai` embedder.")
+    embed_model: str | None = Field(None, description="Embedding model name for the `openai` embedder.")
+    embed_api_key: str | None = Field(None, description="API key for the `openai` embedder, if it needs one.")
+
+
 class Settings(BaseSettings):
     """Everything attest can be configured with; defaults give a working offline system."""
 
@@ -44,6 +57,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./var"), description="Where the embedded database, blobs and index live.")
     limits: LimitSettings = Field(default_factory=LimitSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    patterns: PatternSettings = Field(default_factory=PatternSettings)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from PIL import Image, ImageEnhance
 
 from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.forge import EXPECTED, forge
@@ -104,6 +105,31 @@ def _shop_photo(m: Merchant, seed: int) -> tuple[bytes, dict[str, Any]]:
     return render_shop(truth, rng), truth.flat()
 
 
+def _own_contract(m: Merchant, seed: int, spec: dict[str, Any]) -> Any | None:
+    """The contract a merchant supplies under, if it has one; its own stream, so that a fraudster can copy it."""
+    rng = random.Random(f"{seed}:{m.id}:contract")
+    if rng.random() >= spec["contract_share"]:
+        return None
+    months = rng.randint(*spec["contract_months"])
+    return make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
+                         amount=(m.monthly_revenue * months).quantize(Decimal("0.01")))
+
+
+def _reshot(data: bytes, rng: random.Random) -> bytes:
+    """Another merchant's photo taken again: cropped on every side, resized, relit and recompressed."""
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    w, h = img.size
+    box = (round(w * rng.uniform(0, 0.08)), round(h * rng.uniform(0, 0.08)),
+           w - round(w * rng.uniform(0, 0.08)), h - round(h * rng.uniform(0, 0.08)))
+    scale = rng.uniform(0.6, 0.95)
+    img = img.crop(box)
+    img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.BICUBIC)
+    img = ImageEnhance.Brightness(img).enhance(rng.uniform(0.9, 1.1))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(60, 88), exif=Image.open(io.BytesIO(data)).getexif())
+    return buf.getvalue()
+
+
 def _other_documents(m: Merchant, rng: random.Random, spec: dict[str, Any], out: Path, seed: int, n: int,
                      others: list[Merchant]) -> list[dict[str, Any]]:
     """Licence, shop photo and, for some, a contract in which the merchant supplies."""
@@ -112,28 +138,38 @@ def _other_documents(m: Merchant, rng: random.Random, spec: dict[str, Any], out:
     buf = io.BytesIO()
     render_licence(lic, rng).save(buf, "PNG")
     docs.append(_entry(_save(out, m, n, buf.getvalue(), "png"), "business_license", None, lic.flat(), None))
-    data, fields = _shop_photo(rng.choice(others) if m.fraud == "reused_photo" and others else m, seed)
-    expected: tuple[str, str | None] | None = None
-    if m.fraud == "screen_recapture":
-        data, expected = screen_recapture(data, rng), ("photo.recapture", "image")
-    docs.append(_entry(_save(out, m, n + 1, data, "jpg"), "shop_photo", None, fields, expected))
-    if rng.random() < spec["contract_share"] or m.fraud in ("foreign_seal_contract", "template_contract"):
-        months = rng.randint(*spec["contract_months"])
-        if m.fraud == "template_contract" and others:
-            # Someone else's contract, word for word, with this merchant's name and code put in.
-            victim = rng.choice(others)
-            contract = make_contract(random.Random(f"{seed}:{victim.id}:template"), APPLICATION_DAY,
-                                     supplier=(victim.name, victim.uscc), amount=victim.monthly_revenue * 3)
-            contract.party_b = (m.name, m.uscc)
-        else:
-            contract = make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
-                                     amount=(m.monthly_revenue * months).quantize(Decimal("0.01")))
-        expected = None
-        if m.fraud == "foreign_seal_contract":
-            contract.seal_names = (contract.party_a[0], company(rng))
-            expected = ("seal.names_party", "seals")
+    if m.fraud == "reused_photo" and others:
+        victim = rng.choice(others)
+        data, fields = _shop_photo(victim, seed)
+        data = _reshot(data, rng)
+        docs.append(_entry(_save(out, m, n + 1, data, "jpg"), "shop_photo", None, fields,
+                           ("dup.photo.cross_merchant", "image")))
+        docs[-1]["reused_from"] = victim.id
+    else:
+        data, fields = _shop_photo(m, seed)
+        expected: tuple[str, str | None] | None = None
+        if m.fraud == "screen_recapture":
+            data, expected = screen_recapture(data, rng), ("photo.recapture", "image")
+        docs.append(_entry(_save(out, m, n + 1, data, "jpg"), "shop_photo", None, fields, expected))
+    contract = _own_contract(m, seed, spec)
+    expected = None
+    if m.fraud == "template_contract":
+        # A fraud ring's contract, word for word, with this merchant's name and code put in: the ring sells
+        # the same few texts to many applicants, which is what gives it away.
+        ring = rng.randrange(spec["ring_templates"])
+        contract = make_contract(random.Random(f"{seed}:ring:{ring}"), APPLICATION_DAY)
+        contract.party_b = (m.name, m.uscc)
+        expected = ("dup.contract.template_reuse", None)
+    elif m.fraud == "foreign_seal_contract":
+        contract = contract or make_contract(rng, APPLICATION_DAY, supplier=(m.name, m.uscc),
+                                             amount=(m.monthly_revenue * 3).quantize(Decimal("0.01")))
+        contract.seal_names = (contract.party_a[0], company(rng))
+        expected = ("seal.names_party", "seals")
+    if contract is not None:
         data = contract_pdf(render_contract(contract, rng))
         docs.append(_entry(_save(out, m, n + 2, data, "pdf"), "contract", "sale", contract.flat(), expected))
+        if m.fraud == "template_contract":
+            docs[-1]["ring_template"] = ring
     return docs
 
 
@@ -175,6 +211,8 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
                 t, expected = forge(t, kind, rng), EXPECTED[kind]
             elif m.fraud == "fake_tax_id" and not docs:
                 t, expected = forge(t, "invalid_uscc", rng), EXPECTED["invalid_uscc"]
+            elif m.fraud == "reused_invoice" and not docs:
+                expected = ("dup.invoice.cross_merchant", None)
             elif m.fraud == "injected_instructions" and not docs:
                 t.remarks = spec["injection_text"]
                 expected = ("document.injected_instructions", None)

@@ -98,8 +98,14 @@ def compute(run_dir: Path) -> dict[str, Any]:
     walls = []
     for m in corpus["merchants"]:
         risk = 0.0
+        app_checks = _application_checks(run_dir, m["id"])
         for n, doc in enumerate(m["documents"]):
             res = json.loads((run_dir / "docs" / f"{m['id']}/{n}.json").read_text(encoding="utf-8"))
+            # Application-level checks (cross-document, known patterns) count on the documents they name.
+            res["checks"] = list(res["checks"]) + [
+                {"code": c["code"], "severity": c["severity"], "fields": [r["field"] for r in c["refs"]
+                                                                         if r["document"] == res.get("document_id")]}
+                for c in app_checks if any(r["document"] == res.get("document_id") for r in c["refs"][:1])]
             walls.append(res.get("wall_s", 0.0))
             truth_kind = KIND_OF_LABEL.get(doc["doc_type"], "other")
             kinds.append((truth_kind, res["kind"]))
@@ -172,6 +178,14 @@ def compute(run_dir: Path) -> dict[str, Any]:
         "throughput": {"documents_per_minute_per_worker": round(60 / statistics.mean(walls), 1) if walls else None,
                        "wall_s_this_run": total_wall, "workers": record.get("workers")},
     }
+
+
+def _application_checks(run_dir: Path, merchant: str) -> list[dict[str, Any]]:
+    path = run_dir / "applications" / f"{merchant}.json"
+    if not path.exists():
+        return []
+    checks: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8")).get("checks", [])
+    return checks
 
 
 def spearman(x: list[float], y: list[float]) -> float | None:

@@ -115,39 +115,69 @@ def run_one(task: Task) -> dict[str, Any]:
     return summary
 
 
-def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str = "credit-v1") -> int:
+def _eval_store(out: Path) -> Any:
+    """A pattern store that starts empty: embedded under RUN/patterns, or the Chroma server the settings name."""
+    from attest.patterns.seeds import Seeds
+    from attest.patterns.store import PatternStore, client_from, embedder_from
+    from attest.settings import get_settings
+
+    settings = get_settings().patterns
+    if settings.chroma_url is None:
+        settings = settings.model_copy(update={"path": out / "patterns"})
+    client = client_from(settings, out)
+    PatternStore.drop_all(client)
+    store = PatternStore(client, embedder_from(settings))
+    store.load_seeds(Seeds.packaged())
+    return store
+
+
+def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None = None) -> int:
     """Decide every application with `assess_application`, record its audit trail and replay it.
 
-    Writes `applications/<merchant>.json` (decision, replay verdict) and `trails/<merchant>.jsonl`.
+    The pattern store first remembers every application (all are dated the same day: each is checked against
+    all the others, whatever their order), then each is assessed against it.
+    Writes `applications/<merchant>.json` (decision, application checks, replay verdict) and
+    `trails/<merchant>.jsonl`.
     """
     from datetime import UTC, datetime
 
     from attest.audit import export_jsonl
     from attest.audit.record import record_application
     from attest.audit.replay import replay
+    from attest.patterns.store import Submission
     from attest.pipeline import assess_application
     from attest.schemas.decision import MerchantProfile
     from attest.schemas.document import DocumentResult
     from attest.score import load_policy
 
-    policy = load_policy(policy_version)
+    policy = load_policy(policy_version) if policy_version else load_policy()
     for folder in ("applications", "trails"):
         (out / folder).mkdir(parents=True, exist_ok=True)
+    store = _eval_store(out)
+    apps = []
     for m in corpus["merchants"]:
         merchant = MerchantProfile(id=m["id"], name=m["name"], uscc=m["uscc"], industry=m.get("industry"),
-                                   current_limit=m["current_limit"], application_date=m["application_date"])
+                                   city_tier=m.get("city_tier"), current_limit=m["current_limit"],
+                                   application_date=m["application_date"])
         docs = []
         for n in range(len(m["documents"])):
             summary = json.loads((out / "docs" / m["id"] / f"{n}.json").read_text(encoding="utf-8"))
             if "result" in summary:
                 docs.append(DocumentResult.model_validate({**summary["result"], "ocr": []}))
-        assessment = assess_application(merchant, docs, policy=policy)
-        trail = record_application(merchant, docs, assessment, at=datetime.fromisoformat(
-            f"{m['application_date']}T12:00:00+00:00").astimezone(UTC))
+        sub = Submission(merchant=m["id"], merchant_uscc=m["uscc"], merchant_name=m["name"], application=m["id"],
+                         submitted_at=f"{m['application_date']}T12:00:00+00:00")
+        store.remember(sub, docs)
+        apps.append((m, merchant, docs, sub))
+    for m, merchant, docs, sub in apps:
+        assessment = assess_application(merchant, docs, policy=policy, patterns=store, submission=sub)
+        at = datetime.fromisoformat(sub.submitted_at).astimezone(UTC)
+        trail = record_application(merchant, docs, assessment, at=at)
         (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(trail), encoding="utf-8")
         replayed = replay(trail)
         (out / "applications" / f"{m['id']}.json").write_text(json.dumps({
-            "decision": assessment.decision.model_dump(mode="json"), "replay_identical": replayed.identical,
+            "decision": assessment.decision.model_dump(mode="json"),
+            "checks": [c.model_dump(mode="json") for c in assessment.checks],
+            "replay_identical": replayed.identical,
         }, ensure_ascii=False), encoding="utf-8")
     return len(corpus["merchants"])
 

@@ -52,9 +52,11 @@ def replay(trail: list[AuditEvent], *, policy: Policy | None = None) -> ReplayRe
     merchant = MerchantProfile.model_validate(created.payload["merchant"])
     documents = [DocumentResult.model_validate({**e.payload, "ocr": []})
                  for e in trail if e.type == "document.processed"]
-    recorded = Assessment.model_validate(decided[-1].payload["assessment"]).decision
+    assessment = Assessment.model_validate(decided[-1].payload["assessment"])
+    recorded = assessment.decision
     used = policy or load_policy(recorded.policy_version)
-    replayed = assess_application(merchant, documents, policy=used).decision
+    # Application-level checks as recorded: the pattern store's answer then, not what it would say today.
+    replayed = assess_application(merchant, documents, policy=used, recorded_checks=assessment.checks).decision
     differences = diff(recorded, replayed)
     return ReplayResult(policy_version=used.version, recorded=recorded, replayed=replayed,
                         identical=not differences, differences=differences)

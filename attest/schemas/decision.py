@@ -21,6 +21,8 @@ class MerchantProfile(BaseModel):
     uscc: str
     industry: str | None = None
     city: str | None = None
+    city_tier: int | None = Field(None, ge=1, le=3, description="1: Beijing/Shanghai-class … 3: county towns; "
+                                                               "selects the industry benchmark.")
     current_limit: Decimal = Field(Decimal(0), description="Current credit line, CNY.")
     declared_monthly_revenue: Decimal | None = None
     application_date: date

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from attest.schemas.checks import CheckResult
 from attest.schemas.contract import ContractEvidence
 from attest.schemas.evidence import InvoiceEvidence
+from attest.schemas.fingerprint import Fingerprint
 from attest.schemas.licence import LicenceEvidence
 from attest.schemas.ocr import OcrPage
 from attest.schemas.shop import ShopPhotoEvidence
@@ -78,6 +79,7 @@ class DocumentResult(BaseModel):
     shop: ShopPhotoEvidence | None = None
     seals: list[SealInfo] = Field(default_factory=list)
     signals: ImageSignals | None = None
+    fingerprint: Fingerprint | None = Field(None, description="What the known-pattern store keeps of it.")
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[StageError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")

@@ -14,6 +14,7 @@ from attest.score.policy import Bin, Policy
 # What a merchant is told when a reason held its uplift back (adverse-action style), most important first.
 ADVERSE = {
     "CHECK_FAILED": "A document failed a check; a reviewer will look at it before any uplift.",
+    "HELD_FOR_REVIEW": "The documents raise a question a reviewer must answer before any uplift.",
     "SALES_NONE": "No verified sales invoices issued by the business in the last 12 months.",
     "INSUFFICIENT_EVIDENCE": "The verified evidence is not yet enough for an uplift under this policy.",
     "SALES_MINIMAL": "Verified sales are small.",
@@ -67,9 +68,15 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     reasons = [c.reason_code for c in contributions] + cap_reasons
     reasons += sorted({r for u in features.uses for r in u.reasons})
     outcome: Outcome = "auto_approve"
+    raised = {c.code for c in checks if c.severity in ("warn", "fail")}
+    held = sorted(raised & set(policy.outcomes.hold_codes))
+    to_review = sorted(raised & set(policy.outcomes.review_codes))
     if features.any_fail:
         outcome, uplift = policy.outcomes.fail_means, Decimal(0)
         reasons.append("CHECK_FAILED")
+    elif held:
+        outcome, uplift = "review", Decimal(0)
+        reasons += ["HELD_FOR_REVIEW", *(f"HELD:{code}" for code in held)]
     elif features.values["verified_annual_sales"] == 0:
         outcome, uplift = policy.outcomes.no_sales_means, Decimal(0)
     elif uplift == 0:
@@ -78,6 +85,9 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
         reasons.append("INSUFFICIENT_EVIDENCE")
     elif features.any_doubt:
         outcome = policy.outcomes.warn_means
+    elif to_review:
+        outcome = "review"
+        reasons += [f"REVIEW:{code}" for code in to_review]
     elif uplift > policy.outcomes.auto_approve_up_to:
         outcome = "review"
         reasons.append("ABOVE_AUTO_APPROVE")

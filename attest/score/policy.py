@@ -72,8 +72,13 @@ class Outcomes(BaseModel):
     warn_means: Literal["review", "auto_approve"]
     no_sales_means: Literal["review", "decline"]
     auto_approve_up_to: Decimal = Field(ge=0)
+    hold_codes: list[str] = Field(default_factory=list, description=(
+        "Check codes that, at warn or fail, hold the uplift at zero until a reviewer has looked."))
+    review_codes: list[str] = Field(default_factory=list, description=(
+        "Check codes that, at warn or fail, send the case to review with the uplift as computed."))
 
 
+DEFAULT_POLICY = "credit-v3"
 REQUIRED_FEATURES = ("verified_annual_sales", "sales_invoice_count", "counterparty_diversity",
                      "verified_annual_purchases")
 
@@ -112,7 +117,7 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
 
 
 @cache
-def load_policy(version: str = "credit-v1") -> Policy:
+def load_policy(version: str = DEFAULT_POLICY) -> Policy:
     """A policy shipped in `attest/data/policies/`, by version."""
     path = resources.files("attest.data").joinpath(f"policies/{version}.yaml")
     if not path.is_file():
