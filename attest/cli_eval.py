@@ -15,11 +15,13 @@ def generate(
     out: Annotated[Path, typer.Argument(help="Folder to write the corpus and manifest.json into.")],
     merchants: Annotated[int, typer.Option(help="How many synthetic merchants.")] = 200,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 0,
+    population: Annotated[str, typer.Option(help="`merchants` (every fraud kind) or `reuse` (half the merchants "
+                                                 "reuse another's invoice, photo or contract).")] = "merchants",
 ) -> None:
     """Generate synthetic merchants with hidden truth and the documents they would upload."""
     from eval.corpus import generate_corpus
 
-    manifest = generate_corpus(merchants, seed, out)
+    manifest = generate_corpus(merchants, seed, out, population=population)
     docs = sum(len(m["documents"]) for m in manifest["merchants"])
     typer.echo(f"{len(manifest['merchants'])} merchants, {docs} documents → {out / 'manifest.json'}")
 
@@ -74,3 +76,18 @@ def ocr_compare(
 
     for row in compare_engines(manifest, out, pages)["engines"]:
         typer.echo(f"{row['engine']:<22} CER {row['cer']:.4f}   {row['seconds_per_page']:.2f} s/page")
+
+
+@eval_app.command("photo-reuse")
+def photo_reuse(
+    originals: Annotated[int, typer.Option(help="Merchants' photos stored first.")] = 300,
+    copies: Annotated[int, typer.Option(help="Re-shot copies submitted by other merchants.")] = 100,
+    fresh: Annotated[int, typer.Option(help="Photos of new shops submitted (must not match).")] = 100,
+    seed: Annotated[int, typer.Option()] = 11,
+) -> None:
+    """Near-duplicate photo detection at scale (no OCR): pair precision and recall."""
+    import json
+
+    from eval.photo_reuse import run_photo_reuse
+
+    typer.echo(json.dumps(run_photo_reuse(originals, copies, fresh, seed), ensure_ascii=False))

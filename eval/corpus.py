@@ -26,7 +26,7 @@ from eval.render.licence import make_licence, render_licence
 from eval.render.shop import make_shop, render_shop, screen_recapture
 from eval.render.truth import InvoiceTruth, company, make_truth, uscc
 
-DATA = Path(__file__).parent / "data" / "merchants.yaml"
+DATA = Path(__file__).parent / "data"
 APPLICATION_DAY = date(2026, 11, 28)
 # fraud kind → the forgery of eval.render.forge applied to one sales invoice
 _FORGERY = {"inflated_invoice": "stale_words", "edited_invoice": "broken_sum", "qr_tampered": "qr_mismatch",
@@ -45,8 +45,14 @@ class Merchant:
     current_limit: Decimal
 
 
-def _spec() -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+def _spec(population: str = "merchants") -> dict[str, Any]:
+    """The population file; `reuse` overrides the fraud mix of `merchants` with its own keys."""
+    spec: dict[str, Any] = yaml.safe_load((DATA / "merchants.yaml").read_text(encoding="utf-8"))
+    if population != "merchants":
+        path = DATA / f"{population}.yaml"
+        if not path.is_file():
+            raise ValueError(f"no population {population!r} in {DATA}")
+        spec.update(yaml.safe_load(path.read_text(encoding="utf-8")))
     return spec
 
 
@@ -195,10 +201,10 @@ def _sales_truths(m: Merchant, rng: random.Random, spec: dict[str, Any], others:
     return [first] + [_sale(m, rng, spec) for _ in range(rng.randint(*spec["sales_invoices"]) - 1)]
 
 
-def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
+def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str = "merchants") -> dict[str, Any]:
     """Write the corpus and its manifest; returns the manifest."""
     rng = random.Random(seed)
-    spec = _spec()
+    spec = _spec(population)
     merchants = [_merchant(i, rng, spec) for i in range(n_merchants)]
     entries = []
     for m in merchants:
@@ -229,7 +235,8 @@ def generate_corpus(n_merchants: int, seed: int, out: Path) -> dict[str, Any]:
             "application_date": APPLICATION_DAY.isoformat(),
             "documents": docs,
         })
-    manifest = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed, "merchants": entries}
+    manifest = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed, "population": population,
+                "merchants": entries}
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest

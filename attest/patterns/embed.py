@@ -1,7 +1,7 @@
 """Embedding functions of our own: ChromaDB's default downloads a model, which an air-gapped bank cannot.
 
 - `NgramHashEmbedder` (default): character n-grams hashed into a fixed number of signed buckets, L2-normalised.
-  Deterministic across processes and machines (blake2b, not Python's salted `hash`), no model, no network.
+  Deterministic across processes and machines (CRC-32, not Python's salted `hash`), no model, no network.
 - `OpenAIEmbedder` (optional): any OpenAI-compatible `/embeddings` endpoint the user configures.
 - `bits_vector`: a 64-bit perceptual hash as ±1 coordinates, so that squared L2 distance is 4 × Hamming distance
   and nearest-neighbour search over photos is exact Hamming search.
@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from typing import Any
 
 import httpx
@@ -22,9 +22,8 @@ from attest.layout.normalize import squash
 
 
 def _bucket(gram: str, dim: int) -> tuple[int, float]:
-    digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
-    value = int.from_bytes(digest, "little")
-    return value % dim, 1.0 if (value >> 63) & 1 else -1.0
+    value = zlib.crc32(gram.encode("utf-8"))
+    return value % dim, 1.0 if (value >> 31) & 1 else -1.0
 
 
 @register_embedding_function

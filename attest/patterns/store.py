@@ -3,8 +3,8 @@ industry benchmarks.
 
 Embedded (`PersistentClient` under the data directory) by default; a Chroma server (`HttpClient`) when a URL
 is set. Collections:
-- `attest_keys`: exact identities (file sha256, invoice numbers) with who submitted them; looked up by
-  equality on metadata, never by similarity.
+- `attest_keys`: one record per document with its exact identities (file sha256, invoice number) and who
+  submitted it; looked up by equality on metadata, never by similarity.
 - `attest_photo_hashes`: seven crop hashes per photo as ±1 vectors in L2 space (squared distance = 4 × Hamming
   bits), the shortlist for near-duplicate photos; the whole-picture record also carries the thumbnail that
   confirms a candidate.
@@ -15,6 +15,7 @@ is set. Collections:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +29,14 @@ from chromadb.config import Settings as ChromaSettings
 
 from attest.errors import EngineUnavailable
 from attest.patterns.embed import NgramHashEmbedder, OpenAIEmbedder, bits_vector
-from attest.patterns.fingerprint import CROPS
-from attest.patterns.keys import document_keys
+from attest.patterns.keys import invoice_key
 from attest.patterns.seeds import Seeds
 from attest.schemas.document import DocumentResult
 from attest.settings import PatternSettings
 
 Meta = dict[str, str | int | float | bool]
+# Neighbours asked for beyond `limit`, so that dropping the application's own documents leaves enough.
+_OWN_MARGIN = 4
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ def client_from(settings: PatternSettings, data_dir: Path) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _key_vector(key: str) -> list[float]:
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return [1.0 if (digest[i // 8] >> (i % 8)) & 1 else -1.0 for i in range(8)]
+
+
 def _where(clause: dict[str, Any]) -> Any:
     """A metadata filter; chroma's `Where` type is stricter than the dicts it accepts at run time."""
     return clause
@@ -126,8 +133,9 @@ class PatternStore:
         self.client = client
         ef: Any = embedder  # chroma types the function over documents or images; ours embed text
         cosine: Any = {"hnsw": {"space": "cosine"}}
-        self.keys = client.get_or_create_collection("attest_keys", embedding_function=ef,
-                                                    configuration=cosine)
+        # Keys are found by equality on metadata; their vector is a cheap hash of the key, never searched.
+        self.keys = client.get_or_create_collection("attest_keys", embedding_function=None,
+                                                    configuration={"hnsw": {"space": "l2"}})
         # Vectors are given explicitly; no embedding function may ever be called on this collection.
         self.photos = client.get_or_create_collection("attest_photo_hashes", embedding_function=None,
                                                       configuration={"hnsw": {"space": "l2"}})
@@ -160,18 +168,21 @@ class PatternStore:
 
     def remember(self, sub: Submission, documents: Sequence[DocumentResult]) -> int:
         """Store the fingerprints of an application's documents; idempotent (ids are derived, upserted)."""
-        key_ids, key_docs, key_meta = [], [], []
+        key_ids: list[str] = []
+        key_vecs: list[list[float]] = []
+        key_meta: list[Meta] = []
         photo_ids, photo_vecs, photo_docs, photo_meta = [], [], [], []
         text_ids, text_docs, text_meta = [], [], []
         for doc in documents:
             base = _submission_meta(sub, doc.document_id)
-            for key, kind in document_keys(doc):
-                ev = doc.invoice
-                key_ids.append(f"{key}|{sub.application}|{doc.document_id}")
-                key_docs.append(key)
-                key_meta.append({**base, "key": key, "kind": kind,
-                                 "seller_tax_id": ev.seller_tax_id.value if ev and ev.seller_tax_id else "",
-                                 "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else ""})
+            # One identity record per document: its file hash, and its invoice key when it has one.
+            ev = doc.invoice
+            key = invoice_key(ev) if ev is not None else None
+            key_ids.append(f"doc|{sub.application}|{doc.document_id}")
+            key_vecs.append(_key_vector(key or doc.document_id))
+            key_meta.append({**base, "key": key or "", "file": doc.document_id, "kind": doc.classification.kind,
+                             "seller_tax_id": ev.seller_tax_id.value if ev and ev.seller_tax_id else "",
+                             "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else ""})
             fp = doc.fingerprint
             if fp is not None and fp.image_hashes:
                 for i, h in enumerate(fp.image_hashes):
@@ -184,7 +195,7 @@ class PatternStore:
                 text_docs.append(fp.text)
                 text_meta.append({**base, "kind": doc.classification.kind})
         if key_ids:
-            self.keys.upsert(ids=key_ids, documents=key_docs, metadatas=key_meta)  # type: ignore[arg-type]
+            self.keys.upsert(ids=key_ids, embeddings=key_vecs, metadatas=key_meta)  # type: ignore[arg-type]
         if photo_ids:
             self.photos.upsert(ids=photo_ids, embeddings=photo_vecs, documents=photo_docs,  # type: ignore[arg-type]
                                metadatas=photo_meta)  # type: ignore[arg-type]
@@ -213,14 +224,18 @@ class PatternStore:
     # -- reading ---------------------------------------------------------------------------------------
 
     def find_keys(self, keys: Iterable[str], *, exclude_application: str) -> list[Hit]:
+        """Stored documents with one of these exact keys (`invoice:…` or `file:<sha256>`)."""
         wanted = sorted(set(keys))
-        if not wanted:
+        invoices = [k for k in wanted if k.startswith("invoice:")]
+        files = [k.removeprefix("file:") for k in wanted if k.startswith("file:")]
+        clauses = ([{"key": {"$in": invoices}}] if invoices else []) + ([{"file": {"$in": files}}] if files else [])
+        if not clauses:
             return []
-        got = self.keys.get(where=_where({"$and": [{"key": {"$in": wanted}},
-                                                   {"application": {"$ne": exclude_application}}]}),
+        got = self.keys.get(where=_where(clauses[0] if len(clauses) == 1 else {"$or": clauses}),
                             include=["metadatas"])
-        return [_hit(m, key=str(m["key"]), payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}")
-                for m in got["metadatas"] or []]
+        return [_hit(m, key=str(m["key"]) if m["key"] in invoices else f"file:{m['file']}",
+                     payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}")
+                for m in got["metadatas"] or [] if m["application"] != exclude_application]
 
     def photo_candidates(self, hashes: Sequence[str], *, exclude_application: str, limit: int,
                          max_bits: int) -> list[Hit]:
@@ -228,16 +243,18 @@ class PatternStore:
         count = self.photos.count()
         if not hashes or count == 0:
             return []
+        # No metadata filter in the query: Chroma resolves a filter by listing every matching id first, which
+        # grows with the store. The application's own few photos are dropped here instead, so ask for a
+        # margin of extra neighbours.
         got = self.photos.query(query_embeddings=[bits_vector(h) for h in hashes],  # type: ignore[arg-type]
-                                n_results=min(count, limit * len(CROPS)),
-                                where=_where({"application": {"$ne": exclude_application}}),
+                                n_results=min(count, limit + _OWN_MARGIN),
                                 include=["metadatas", "distances"])
         best: dict[str, tuple[float, Any]] = {}
         for metas, dists in zip(got["metadatas"] or [], got["distances"] or [], strict=True):
             for meta, dist in zip(metas, dists, strict=True):
                 bits = round(dist / 4)  # squared L2 between ±1 vectors = 4 × differing bits
                 doc = f"{meta['application']}|{meta['document']}"
-                if bits <= max_bits and (doc not in best or bits < best[doc][0]):
+                if meta["application"] != exclude_application and bits <= max_bits and (doc not in best or bits < best[doc][0]):
                     best[doc] = (bits, meta)
         ranked = sorted(best.values(), key=lambda b: (b[0], str(b[1]["document"])))[:limit]
         if not ranked:
@@ -252,11 +269,11 @@ class PatternStore:
         count = self.texts.count()
         if not text or count == 0:
             return []
-        got = self.texts.query(query_texts=[text], n_results=min(count, limit),
-                               where=_where({"application": {"$ne": exclude_application}}),
+        got = self.texts.query(query_texts=[text], n_results=min(count, limit + _OWN_MARGIN),
                                include=["metadatas", "documents", "distances"])
         metas, docs, dists = (got["metadatas"] or [[]])[0], (got["documents"] or [[]])[0], (got["distances"] or [[]])[0]
-        return [_hit(m, distance=float(d), payload=t or "") for m, t, d in zip(metas, docs, dists, strict=True)]
+        return [_hit(m, distance=float(d), payload=t or "") for m, t, d in zip(metas, docs, dists, strict=True)
+                if m["application"] != exclude_application][:limit]
 
     def templates_like(self, text: str, *, doc_kind: str, limit: int = 5) -> list[Template]:
         if not text or self.known.count() == 0:
