@@ -254,7 +254,9 @@ class PatternStore:
             for meta, dist in zip(metas, dists, strict=True):
                 bits = round(dist / 4)  # squared L2 between ±1 vectors = 4 × differing bits
                 doc = f"{meta['application']}|{meta['document']}"
-                if meta["application"] != exclude_application and bits <= max_bits and (doc not in best or bits < best[doc][0]):
+                if meta["application"] == exclude_application or bits > max_bits:
+                    continue
+                if doc not in best or bits < best[doc][0]:
                     best[doc] = (bits, meta)
         ranked = sorted(best.values(), key=lambda b: (b[0], str(b[1]["document"])))[:limit]
         if not ranked:
