@@ -190,6 +190,6 @@ def assess_application(
             app_checks += pattern_checks(patterns, merchant, sub, documents, window_days=window)
     evidence = [(d.document_id, d.invoice) for d in documents if d.invoice is not None]
     checks = [c for d in documents for c in d.checks]
-    decision = score(merchant, evidence, [*checks, *app_checks], policy)
+    decision = score(merchant, evidence, [*checks, *app_checks], policy, documents=documents)
     return Assessment(merchant=merchant, document_ids=[d.document_id for d in documents], checks=app_checks,
                       decision=decision)

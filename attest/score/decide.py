@@ -7,9 +7,11 @@ from decimal import ROUND_DOWN, Decimal
 
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Contribution, Decision, MerchantProfile, Outcome
+from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import InvoiceEvidence
 from attest.score.features import Features, compute_features
-from attest.score.policy import Bin, Policy
+from attest.score.other_features import compute_other_features
+from attest.score.policy import OPTIONAL_FEATURES, Bin, Policy
 
 # What a merchant is told when a reason held its uplift back (adverse-action style), most important first.
 ADVERSE = {
@@ -57,9 +59,17 @@ def _capped(raw: Decimal, merchant: MerchantProfile, policy: Policy) -> tuple[De
 
 
 def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEvidence]],
-          checks: Sequence[CheckResult], policy: Policy) -> Decision:
-    """The decision for one application; the same inputs and policy always give the same decision."""
+          checks: Sequence[CheckResult], policy: Policy, *, documents: Sequence[DocumentResult] = ()) -> Decision:
+    """The decision for one application; the same inputs and policy always give the same decision.
+
+    `evidence` is the invoices; `documents` the whole application, for the features a policy may read from
+    licences, shop photos and contracts.
+    """
     features = compute_features(merchant, evidence, checks, policy)
+    if any(name in policy.features for name in OPTIONAL_FEATURES):
+        other = compute_other_features(merchant, documents, checks, policy)
+        features.values.update(other.values)
+        features.refs.update(other.refs)
     contributions = _contributions(features, policy)
     points = sum(c.points for c in contributions)
     trust = _trust(points, policy)

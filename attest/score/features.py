@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from attest.layout.normalize import squash
+from attest.patterns.keys import invoice_key
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.evidence import InvoiceEvidence
@@ -88,6 +89,14 @@ def compute_features(merchant: MerchantProfile, evidence: Sequence[tuple[str, In
         for doc in {r.document for r in c.refs}:
             by_doc.setdefault(doc, []).append(c)
     uses = [_use(doc_id, ev, by_doc.get(doc_id, []), merchant, policy) for doc_id, ev in evidence]
+    # The same invoice uploaded twice (a PDF and a photo of it) counts once.
+    seen: set[str] = set()
+    for use, (_, ev) in zip(uses, evidence, strict=True):
+        key = invoice_key(ev)
+        if key is not None and key in seen and use.weight > 0:
+            use.weight, use.reasons = Decimal(0), ["DUPLICATE_IN_APPLICATION"]
+        if key is not None:
+            seen.add(key)
     sales = [u for u in uses if u.role == "sale" and u.weight > 0]
     purchases = [u for u in uses if u.role == "purchase" and u.weight > 0]
     days = Decimal(policy.evidence.sales_window_days)

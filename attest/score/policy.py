@@ -79,6 +79,8 @@ class Outcomes(BaseModel):
 
 
 DEFAULT_POLICY = "credit-v3"
+# Features a policy may add: read from licences, shop photos and contracts (attest/score/other_features.py).
+OPTIONAL_FEATURES = ("business_age_years", "physical_presence", "contract_backlog")
 REQUIRED_FEATURES = ("verified_annual_sales", "sales_invoice_count", "counterparty_diversity",
                      "verified_annual_purchases")
 
@@ -94,7 +96,7 @@ class Policy(BaseModel):
     @model_validator(mode="after")
     def _known_features(self) -> Policy:
         missing = [f for f in REQUIRED_FEATURES if f not in self.features]
-        unknown = [f for f in self.features if f not in REQUIRED_FEATURES]
+        unknown = [f for f in self.features if f not in (*REQUIRED_FEATURES, *OPTIONAL_FEATURES)]
         if missing or unknown:
             raise ValueError(f"features missing: {missing or 'none'}; features attest cannot compute: "
                              f"{unknown or 'none'}")
