@@ -42,3 +42,35 @@ def test_bad_file_gets_a_specific_error(tmp_path: Path) -> None:
     out = _run("check", str(bad))
     assert out.returncode == 2
     assert json.loads(out.stderr)["error"] == "input.unsupported_media_type"
+
+
+def _merchant(tmp_path: Path, merchant_id: str, name: str, uscc: str) -> Path:
+    path = tmp_path / f"{merchant_id}.json"
+    path.write_text(json.dumps({"id": merchant_id, "name": name, "uscc": uscc, "current_limit": "50000",
+                                "application_date": "2026-01-10"}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_assess_replay_and_the_pattern_store_across_two_merchants(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "ATTEST_DATA_DIR": str(tmp_path / "var")}
+    pdf = str(SAMPLES / "inv18_digital_normal_transport_discount.pdf")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*ATTEST, *args], capture_output=True, text=True, timeout=300, check=False, env=env)
+
+    seller = _merchant(tmp_path, "didi", "滴滴出行科技有限公司", "911201163409833307")
+    out = run("assess", "--merchant", str(seller), pdf, "--trail", str(tmp_path / "didi.jsonl"))
+    assert out.returncode == 0, out.stderr
+    assert "policy credit-v3" in out.stdout and "dup.invoice" not in out.stdout
+    replayed = run("replay", str(tmp_path / "didi.jsonl"))
+    assert replayed.returncode == 0 and "identical" in replayed.stdout, replayed.stdout + replayed.stderr
+    # Another business submits the same invoice as its own: it is not a party, so it fails.
+    other = _merchant(tmp_path, "other", "杭州瑞丰贸易有限公司", "91330100MA27XXXX0F")
+    out = run("assess", "--merchant", str(other), pdf, "--trail", str(tmp_path / "other.jsonl"))
+    assert out.returncode == 0, out.stderr
+    assert "fail dup.invoice.cross_merchant" in out.stdout and "uplift 0 CNY" in out.stdout
+    stats = json.loads(run("patterns", "stats", "--json").stdout)
+    assert stats["collections"]["attest_keys"] == 2 and stats["collections"]["attest_benchmarks"] == 24
+    assert run("replay", str(tmp_path / "other.jsonl")).returncode == 0  # recorded checks replay identically
