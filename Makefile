@@ -37,6 +37,7 @@ test: lint
 
 bench: install
 	$(BIN)/python -m eval.bench
+	$(BIN)/python -m eval.bench_patterns
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

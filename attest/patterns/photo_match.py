@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import cv2
@@ -40,13 +41,23 @@ def _features(img: np.ndarray[Any, Any], n: int) -> tuple[np.ndarray[Any, Any], 
     return np.array([k.pt for k in kps], dtype=np.float32), des
 
 
+@lru_cache(maxsize=32)
+def _prepared(b64: str, n: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], Any] | None:
+    """Decoded thumbnail and its features, cached: one new photo is registered against several candidates."""
+    img = decode_thumbnail(b64)
+    if img is None:
+        return None
+    pts, des = _features(img, n)
+    return img, pts, des
+
+
 def register(query_b64: str, stored_b64: str, spec: dict[str, Any]) -> Registration:
     """Is `query` a copy (cropped, rescaled, relit, recompressed, re-shot) of `stored`?"""
     none = Registration(False, 1.0, 0.0, 0)
-    q, s = decode_thumbnail(query_b64), decode_thumbnail(stored_b64)
-    if q is None or s is None:
+    qp, sp = _prepared(query_b64, spec["features"]), _prepared(stored_b64, spec["features"])
+    if qp is None or sp is None:
         return none
-    (pq, dq), (ps, ds) = _features(q, spec["features"]), _features(s, spec["features"])
+    (q, pq, dq), (s, ps, ds) = qp, sp
     if dq is None or ds is None or len(dq) < spec["min_matches"] or len(ds) < spec["min_matches"]:
         return none
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(dq, ds, k=2)
@@ -63,7 +74,7 @@ def register(query_b64: str, stored_b64: str, spec: dict[str, Any]) -> Registrat
     valid = cv2.erode((covered > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     overlap = float(valid.mean())
     inliers = int(mask.sum()) if mask is not None else 0
-    if overlap < spec["min_overlap"]:
+    if overlap < spec["min_overlap"] or inliers < spec["min_inliers"]:
         return Registration(False, 1.0, round(overlap, 3), inliers)
     a, b = q.astype(np.float32)[valid], warped[valid]
     gain = float((a * b).sum() / ((b * b).sum() + 1e-9))
