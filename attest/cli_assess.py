@@ -51,7 +51,11 @@ def assess(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     now = datetime.now(UTC)
-    store = PatternStore.open(get_settings().patterns, get_settings().data_dir) if patterns else None
+    try:
+        store = PatternStore.open(get_settings().patterns, get_settings().data_dir) if patterns else None
+    except AttestError as exc:
+        typer.echo(f"error: {exc} (--no-patterns decides without the store)", err=True)
+        raise typer.Exit(code=2) from exc
     sub = Submission(merchant=merchant.id, merchant_uscc=merchant.uscc, merchant_name=merchant.name,
                      application=f"{merchant.id}:{now.strftime('%Y%m%dT%H%M%S')}", submitted_at=now.isoformat())
     assessment = assess_application(merchant, documents, policy=chosen, patterns=store, submission=sub)

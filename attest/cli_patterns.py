@@ -47,7 +47,11 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     from attest.settings import get_settings
 
     settings = get_settings().patterns
-    counts = _store().stats()
+    try:
+        counts = _store().stats()
+    except AttestError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
     where = settings.chroma_url or str(settings.path or get_settings().data_dir / "patterns")
     if as_json:
         typer.echo(json.dumps({"store": where, "collections": counts}))

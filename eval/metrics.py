@@ -219,6 +219,8 @@ def _uplift_quality(corpus: dict[str, Any], run_dir: Path) -> dict[str, Any]:
         return {"available": False, "reason": "uplifts are computed for synthetic applications only"}
     genuine: list[tuple[float, float]] = []
     fraud_uplifted: list[bool] = []
+    uplifted_by_kind: defaultdict[str, list[bool]] = defaultdict(list)
+    genuine_auto: list[bool] = []
     outcomes: Counter[str] = Counter()
     replay_ok: list[bool] = []
     points = []
@@ -230,13 +232,17 @@ def _uplift_quality(corpus: dict[str, Any], run_dir: Path) -> dict[str, Any]:
         points.append((float(m["monthly_revenue"]), uplift, m["fraud"] is not None))
         if m["fraud"] is None:
             genuine.append((float(m["monthly_revenue"]), uplift))
+            genuine_auto.append(app["decision"]["outcome"] == "auto_approve")
         else:
             fraud_uplifted.append(uplift > 0)
+            uplifted_by_kind[m["fraud"]].append(uplift > 0)
     return {
         "available": True,
         "spearman_uplift_vs_true_revenue_genuine": spearman([g[0] for g in genuine], [g[1] for g in genuine]),
         "fraudulent_given_any_uplift": round(sum(fraud_uplifted) / len(fraud_uplifted), 4) if fraud_uplifted else None,
         "genuine_given_uplift": round(sum(u > 0 for _, u in genuine) / len(genuine), 4) if genuine else None,
+        "genuine_auto_approved": round(sum(genuine_auto) / len(genuine_auto), 4) if genuine_auto else None,
+        "fraudulent_given_any_uplift_by_kind": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(uplifted_by_kind.items())},
         "outcomes": dict(sorted(outcomes.items())),
         "replay_identical": round(sum(replay_ok) / len(replay_ok), 4) if replay_ok else None,
         "points": points,

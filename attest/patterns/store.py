@@ -98,11 +98,17 @@ def client_from(settings: PatternSettings, data_dir: Path) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=chroma_settings)
+        except ValueError as exc:  # what chromadb raises when nothing answers at the URL
+            raise EngineUnavailable(f"pattern store: no Chroma server at {settings.chroma_url}: {exc}") from exc
     path = settings.path or data_dir / "patterns"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except (OSError, ValueError) as exc:
+        raise EngineUnavailable(f"pattern store: cannot open {path}: {exc}") from exc
 
 
 def _key_vector(key: str) -> list[float]:

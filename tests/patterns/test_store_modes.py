@@ -152,3 +152,15 @@ def test_openai_compatible_embedder_over_http(embeddings_server: HTTPServer, tmp
             e(["x"])
     finally:
         _Embeddings.fail = False
+
+
+def test_an_unreachable_server_or_unusable_folder_is_a_clear_engine_error(tmp_path: Path) -> None:
+    from attest.errors import EngineUnavailable
+    from attest.settings import PatternSettings
+
+    with pytest.raises(EngineUnavailable, match="no Chroma server at http://127.0.0.1:9"):
+        PatternStore.open(PatternSettings(chroma_url="http://127.0.0.1:9"), tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(EngineUnavailable, match="cannot open"):
+        PatternStore.open(PatternSettings(path=blocker / "patterns"), tmp_path)
