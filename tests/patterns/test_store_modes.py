@@ -158,7 +158,7 @@ def test_an_unreachable_server_or_unusable_folder_is_a_clear_engine_error(tmp_pa
     from attest.errors import EngineUnavailable
     from attest.settings import PatternSettings
 
-    with pytest.raises(EngineUnavailable, match="no Chroma server at http://127.0.0.1:9"):
+    with pytest.raises(EngineUnavailable, match=r"no Chroma server at http://127\.0\.0\.1:9"):
         PatternStore.open(PatternSettings(chroma_url="http://127.0.0.1:9"), tmp_path)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
