@@ -123,8 +123,15 @@ def _core(name: str) -> str:
     return core or squash(name)
 
 
+def _trade_part(name: str) -> str:
+    """The core past its leading two-character division (广州 华盛服装): two companies of one city share the
+    division, so it says nothing about which company a ring names."""
+    core = _core(name)
+    return core[2:] if len(core) >= 5 else core
+
+
 def names_match(seal_text: str, name: str) -> int:
     """0–100: how much of `name`'s distinctive part the ring text carries (rings are often partly covered)."""
     from rapidfuzz import fuzz
 
-    return int(fuzz.partial_ratio(_core(name), _core(seal_text))) if seal_text and name else 0
+    return int(fuzz.partial_ratio(_trade_part(name), _core(seal_text))) if seal_text and name else 0

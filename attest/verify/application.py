@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from attest.data import load
 from attest.extract.seal import _core
 from attest.layout.normalize import squash
@@ -18,6 +20,10 @@ from attest.schemas.checks import CheckResult, Ref, Severity
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score.features import role_of
+
+# Similarity (0–100) at which two printed names are one name read twice: one wrong character in ten (厦门 read
+# as 厦内) is an OCR slip, not another business.
+_SAME_NAME = 85
 
 
 def _check(code: str, severity: Severity, zh: str, en: str, refs: list[Ref], **details: Any) -> CheckResult:
@@ -47,8 +53,9 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult]) ->
                                   "the licence's credit code is not the applicant's",
                                   [Ref(document=d.document_id, field="unified_social_credit_code")],
                                   licence=lic.unified_social_credit_code.value, applicant=merchant.uscc))
-            elif lic.name is not None and squash(lic.name.value) != squash(merchant.name):
-                out.append(_check("identity.licence_mismatch", "warn", "营业执照名称与申请人名称不一致",
+            elif lic.name is not None and fuzz.ratio(squash(lic.name.value), squash(merchant.name)) < _SAME_NAME:
+                # The code is the identity; a name that differs beyond an OCR slip is a rename or a branch.
+                out.append(_check("identity.licence_name_differs", "warn", "营业执照名称与申请人名称不一致",
                                   "the licence's name differs from the applicant's",
                                   [Ref(document=d.document_id, field="name")], licence=lic.name.value,
                                   applicant=merchant.name))

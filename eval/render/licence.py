@@ -60,7 +60,9 @@ def make_licence(rng: random.Random, today: date, *, name: str | None = None,
                  code: str | None = None) -> LicenceTruth:
     individual = rng.random() < 0.35
     city = rng.choice(CITIES)
-    established = today - timedelta(days=rng.randint(200, 4000))
+    # At least 400 days old: corpus merchants show up to a year of invoices, and a business cannot have
+    # issued them before it existed (the draw stays, so every other byte of a seeded corpus stays too).
+    established = today - timedelta(days=max(400, rng.randint(200, 4000)))
     issued = established + timedelta(days=rng.randint(0, 150))
     authority = f"{city}市市场监督管理局"
     address = f"{city}市{rng.choice(WORDS)}路{rng.randint(1, 999)}号{rng.randint(1, 30)}幢{rng.randint(101, 2999)}室"
