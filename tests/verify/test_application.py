@@ -33,7 +33,8 @@ def test_a_consistent_application_raises_nothing() -> None:
 def test_someone_elses_licence_fails_and_a_renamed_one_warns() -> None:
     other = [doc("l", "business_license", licence=licence(FRAUDSTER.uscc, FRAUDSTER.name, date(2019, 5, 1)))]
     assert codes(check_application(VICTIM, other)) == [("identity.licence_mismatch", "fail")]
-    renamed = [doc("l", "business_license", licence=licence(VICTIM.uscc, "杭州瑞丰新材料科技有限公司", date(2019, 5, 1)))]
+    new_name = "杭州瑞丰新材料科技有限公司"
+    renamed = [doc("l", "business_license", licence=licence(VICTIM.uscc, new_name, date(2019, 5, 1)))]
     assert codes(check_application(VICTIM, renamed)) == [("identity.licence_name_differs", "warn")]
     misread = [doc("l", "business_license", licence=licence(VICTIM.uscc, "杭洲瑞丰贸易有限公司", date(2019, 5, 1)))]
     assert check_application(VICTIM, misread) == []  # one character misread is the same name
