@@ -32,14 +32,17 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Run folder (resumable: finished documents are kept).")],
     extractor: Annotated[str, typer.Option(help="rules | llm | merged")] = "rules",
     workers: Annotated[int, typer.Option(help="Worker processes; 0 = one per core.")] = 0,
+    policy: Annotated[str | None, typer.Option(help="Decide applications under this policy version "
+                                                    "(default: the current default policy).")] = None,
 ) -> None:
     """Process every document with the service's own core, then write metrics.json and report.html."""
+    from attest.errors import AttestError
     from eval.report import write_report
     from eval.run import run_corpus
 
     try:
-        record = run_corpus(source, out, extractor=extractor, workers=workers or None)
-    except (NotImplementedError, ValueError) as exc:
+        record = run_corpus(source, out, extractor=extractor, workers=workers or None, policy=policy)
+    except (NotImplementedError, ValueError, AttestError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     report = write_report(out)

@@ -183,7 +183,7 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
 
 
 def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: int | None = None,
-               progress: bool = True) -> dict[str, Any]:
+               progress: bool = True, policy: str | None = None) -> dict[str, Any]:
     """Process every document not yet done; returns the run record."""
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; one of {', '.join(EXTRACTORS)}")
@@ -210,8 +210,8 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
             else:
                 for f in as_completed(futures):
                     f.result()
-    assessed = assess_corpus(corpus, out) if corpus.get("kind") == "attest-synthetic-corpus" else 0
-    record = {"source": str(source), "extractor": extractor, "workers": workers, "processed_now": len(todo),
+    assessed = assess_corpus(corpus, out, policy) if corpus.get("kind") == "attest-synthetic-corpus" else 0
+    record = {"source": str(source), "extractor": extractor, "policy": policy, "workers": workers, "processed_now": len(todo),
               "assessed": assessed, "wall_s": round(time.perf_counter() - started, 2), "corpus": corpus}
     (out / "run.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return record
