@@ -152,6 +152,9 @@ def process_document(
                                                                         today=today), [])
     elif pages and kind == "shop_photo":
         result.shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
+    if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
+        # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
+        # classified as (a tight crop of a storefront can read as "other").
         result.fingerprint = run.stage("fingerprint", lambda: photo_fingerprint(doc.pages[0].image), None)
     run.timings["total"] = round(time.perf_counter() - started, 4)
     result.timings = run.timings
