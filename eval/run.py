@@ -211,7 +211,8 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
                 for f in as_completed(futures):
                     f.result()
     assessed = assess_corpus(corpus, out, policy) if corpus.get("kind") == "attest-synthetic-corpus" else 0
-    record = {"source": str(source), "extractor": extractor, "policy": policy, "workers": workers, "processed_now": len(todo),
-              "assessed": assessed, "wall_s": round(time.perf_counter() - started, 2), "corpus": corpus}
+    record = {"source": str(source), "extractor": extractor, "policy": policy, "workers": workers,
+              "processed_now": len(todo), "assessed": assessed, "wall_s": round(time.perf_counter() - started, 2),
+              "corpus": corpus}
     (out / "run.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return record
