@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./var"), description="Where the embedded database, blobs and index live.")
     limits: LimitSettings = Field(default_factory=LimitSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
-    patterns: PatternSettings = Field(default_factory=PatternSettings)
+    patterns: PatternSettings = Field(default_factory=PatternSettings,
+                                      description="The known-pattern store (ChromaDB) and its embedder.")
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from attest.settings import LimitSettings, OcrSettings, Settings, get_settings
+from attest.settings import LimitSettings, OcrSettings, PatternSettings, Settings, get_settings
 
 
 def test_nested_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -14,7 +14,8 @@ def test_nested_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_field_is_described() -> None:
-    for group in (Settings.model_fields, LimitSettings.model_fields, OcrSettings.model_fields):
+    for group in (Settings.model_fields, LimitSettings.model_fields, OcrSettings.model_fields,
+                  PatternSettings.model_fields):
         for name, info in group.items():
             if name not in ("limits", "ocr"):
                 assert info.description, name
