@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +24,8 @@ from attest.schemas.checks import CheckResult, Ref, Severity
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score.features import role_of
-from attest.verify.application import shares_trade_name
+from attest.verify.application import sales_in_window, shares_trade_name
+from attest.verify.messages import result_refs
 
 
 def _other(hit: Hit) -> dict[str, Any]:
@@ -33,14 +33,9 @@ def _other(hit: Hit) -> dict[str, Any]:
             "other_submitted_at": hit.submitted_at}
 
 
-def _check(code: str, severity: Severity, zh: str, en: str, refs: list[Ref], **details: Any) -> CheckResult:
-    return CheckResult(code=code, severity=severity, message=f"{zh} / {en}", refs=refs,
-                       details={k: str(v) for k, v in details.items() if v is not None})
-
-
 def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submission,
                     documents: Sequence[DocumentResult]) -> list[CheckResult]:
-    keys_of = {d.document_id: [k for k, _ in document_keys(d)] for d in documents if d.invoice is not None}
+    keys_of = {d.document_id: document_keys(d) for d in documents if d.invoice is not None}
     hits = store.find_keys([k for ks in keys_of.values() for k in ks], exclude_application=sub.application)
     by_key: defaultdict[str, list[Hit]] = defaultdict(list)
     for h in hits:
@@ -59,17 +54,17 @@ def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submiss
             refs = [Ref(document=doc.document_id, field="invoice_number"),
                     Ref(document=h.document, field="invoice_number")]
             if h.merchant == merchant.id:
-                out.append(_check("dup.invoice.resubmitted", "info", "该发票曾在本商户的其他申请中提交",
+                out.append(result_refs("dup.invoice.resubmitted", "info", "该发票曾在本商户的其他申请中提交",
                                   "this invoice was submitted in another application of this merchant", refs,
                                   **_other(h)))
             elif not mine:
-                out.append(_check("dup.invoice.cross_merchant", "fail",
+                out.append(result_refs("dup.invoice.cross_merchant", "fail",
                                   "他人已提交的发票，且申请人不是该发票的买卖方",
                                   "another merchant submitted this invoice, and the applicant is neither its seller "
                                   "nor its buyer", refs, **_other(h)))
             else:
                 other_party = h.merchant_uscc in parties
-                out.append(_check(
+                out.append(result_refs(
                     "dup.invoice.cross_merchant", "info",
                     "该发票的交易对方也提交了此发票" if other_party else
                     "非交易方的其他商户提交过此发票（其申请不通过）",
@@ -100,7 +95,7 @@ def _photo_checks(store: PatternStore, merchant: MerchantProfile, sub: Submissio
                 continue
             refs = [Ref(document=doc.document_id, field="image"), Ref(document=h.document, field="image")]
             severity: Severity = "info" if own_sign else "fail"
-            out.append(_check(
+            out.append(result_refs(
                 "dup.photo.cross_merchant", severity,
                 "其他商户提交过同一场景的照片" + ("（招牌为本商户名称）" if own_sign else ""),
                 "another merchant submitted a photo of the same scene" + (
@@ -136,7 +131,7 @@ def _contract_checks(store: PatternStore, merchant: MerchantProfile, sub: Submis
                 continue
             refs = [Ref(document=doc.document_id, field="text"), Ref(document=h.document, field="text")]
             both_sides = merchant.uscc in parties and h.merchant_uscc in parties
-            out.append(_check(
+            out.append(result_refs(
                 "dup.contract.template_reuse", "info" if both_sides else "fail",
                 "合同双方各自提交了同一份合同" if both_sides else "与其他商户提交的合同文字相同，仅当事方不同",
                 "both parties to one contract submitted it" if both_sides else
@@ -149,7 +144,7 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
                      n: int) -> list[CheckResult]:
     out = []
     for doc in documents:
-        keys = [k for k, _ in document_keys(doc)]
+        keys = document_keys(doc)
         ids = [f for f in (doc.invoice.seller_tax_id, doc.invoice.buyer_tax_id) if f] if doc.invoice else []
         if doc.contract is not None:
             ids += [f for f in (doc.contract.party_a_tax_id, doc.contract.party_b_tax_id) if f]
@@ -167,7 +162,7 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
                         if t.verdict == "forged"
                         and containment(without(shingles(t.text, n), generic), text) >= spec["min_jaccard"]]
         for t in matched:
-            out.append(_check("pattern.known_forgery", "fail", "与已知伪造模板或失信主体一致",
+            out.append(result_refs("pattern.known_forgery", "fail", "与已知伪造模板或失信主体一致",
                               "matches a known forged template or a listed identity",
                               [Ref(document=doc.document_id, field="text" if t.text else t.key.split(":")[0])],
                               template=t.id, rationale=t.rationale))
@@ -181,32 +176,29 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
     bench = store.benchmark(merchant.industry, merchant.city_tier)
     if bench is None:
         return []
-    start = merchant.application_date - timedelta(days=window_days)
-    sales = [(d, d.invoice) for d in documents if d.invoice is not None and role_of(d.invoice, merchant) == "sale"
-             and d.invoice.total_amount_excl_tax is not None and d.invoice.issue_date is not None
-             and start <= d.invoice.issue_date.value <= merchant.application_date]
+    sales = sales_in_window(merchant, documents, window_days)
     out = []
-    refs = [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _ in sales]
+    refs = [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales]
     # Invoices are a sample of sales: their sum over the window, per month, is a floor on monthly revenue.
-    floor = sum((ev.total_amount_excl_tax.value for _, ev in sales if ev.total_amount_excl_tax), Decimal(0)) / 12
+    floor = sum((amount for _, _, amount in sales), Decimal(0)) / 12
     high = Decimal(str(bench.monthly_revenue_high))
     if floor > high * Decimal(str(spec["revenue_multiple"])):
-        out.append(_check("benchmark.revenue_implausible", "warn", "凭证显示的月销售额远超同业同级城市常见水平",
-                          "the evidenced monthly sales are far above what this industry makes in such a city", refs,
-                          evidenced_monthly_floor=round(floor, 2), benchmark_high=bench.monthly_revenue_high,
-                          benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
+        out.append(result_refs("benchmark.revenue_implausible", "warn", "凭证显示的月销售额远超同业同级城市常见水平",
+                               "the evidenced monthly sales are far above what this industry makes in such a city",
+                               refs, evidenced_monthly_floor=round(floor, 2), benchmark_high=bench.monthly_revenue_high,
+                               benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
     big = Decimal(str(bench.invoice_typical_high)) * Decimal(str(spec["invoice_multiple"]))
-    for d, ev in sales:
-        if ev.total_amount_excl_tax is not None and ev.total_amount_excl_tax.value > big:
-            out.append(_check("benchmark.revenue_implausible", "warn", "单张发票金额远超同业常见规模",
-                              "one invoice is far larger than this industry's typical invoice",
-                              [Ref(document=d.document_id, field="total_amount_excl_tax")],
-                              amount=ev.total_amount_excl_tax.value, invoice_typical_high=bench.invoice_typical_high,
-                              benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
+    for d, _, amount in sales:
+        if amount > big:
+            out.append(result_refs("benchmark.revenue_implausible", "warn", "单张发票金额远超同业常见规模",
+                                   "one invoice is far larger than this industry's typical invoice",
+                                   [Ref(document=d.document_id, field="total_amount_excl_tax")],
+                                   amount=amount, invoice_typical_high=bench.invoice_typical_high,
+                                   benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
     declared = merchant.declared_monthly_revenue
     if declared is not None and not (Decimal(str(bench.monthly_revenue_low)) / 3 <= declared
                                      <= high * Decimal(str(spec["revenue_multiple"]))):
-        out.append(_check("benchmark.revenue_implausible", "warn", "申报的月营业额不在同业常见范围内",
+        out.append(result_refs("benchmark.revenue_implausible", "warn", "申报的月营业额不在同业常见范围内",
                           "the declared monthly revenue is outside this industry's usual range", [],
                           declared=declared, benchmark_low=bench.monthly_revenue_low,
                           benchmark_high=bench.monthly_revenue_high, source=bench.source))

@@ -21,9 +21,9 @@ def invoice_key(ev: InvoiceEvidence) -> str | None:
     return None
 
 
-def document_keys(doc: DocumentResult) -> list[tuple[str, str]]:
-    """(key, kind) pairs of one document: its file hash always, its invoice identity when read."""
-    keys = [(f"file:{doc.document_id}", "file")]
+def document_keys(doc: DocumentResult) -> list[str]:
+    """The exact keys of one document: its file hash always, its invoice identity when read."""
+    keys = [f"file:{doc.document_id}"]
     if doc.invoice is not None and (key := invoice_key(doc.invoice)) is not None:
-        keys.append((key, "invoice"))
+        keys.append(key)
     return keys

@@ -16,19 +16,15 @@ from rapidfuzz import fuzz
 from attest.data import load
 from attest.extract.seal import _core
 from attest.layout.normalize import squash
-from attest.schemas.checks import CheckResult, Ref, Severity
+from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score.features import role_of
+from attest.verify.messages import result_refs
 
 # Similarity (0–100) at which two printed names are one name read twice: one wrong character in ten (厦门 read
 # as 厦内) is an OCR slip, not another business.
 _SAME_NAME = 85
-
-
-def _check(code: str, severity: Severity, zh: str, en: str, refs: list[Ref], **details: Any) -> CheckResult:
-    return CheckResult(code=code, severity=severity, message=f"{zh} / {en}", refs=refs,
-                       details={k: str(v) for k, v in details.items() if v is not None})
 
 
 def shares_trade_name(sign: str, name: str) -> bool:
@@ -49,18 +45,18 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult]) ->
         lic = d.licence
         if lic is not None and lic.unified_social_credit_code is not None:
             if lic.unified_social_credit_code.value != merchant.uscc:
-                out.append(_check("identity.licence_mismatch", "fail", "营业执照的统一社会信用代码不是申请人的",
+                out.append(result_refs("identity.licence_mismatch", "fail", "营业执照的统一社会信用代码不是申请人的",
                                   "the licence's credit code is not the applicant's",
                                   [Ref(document=d.document_id, field="unified_social_credit_code")],
                                   licence=lic.unified_social_credit_code.value, applicant=merchant.uscc))
             elif lic.name is not None and fuzz.ratio(squash(lic.name.value), squash(merchant.name)) < _SAME_NAME:
                 # The code is the identity; a name that differs beyond an OCR slip is a rename or a branch.
-                out.append(_check("identity.licence_name_differs", "warn", "营业执照名称与申请人名称不一致",
+                out.append(result_refs("identity.licence_name_differs", "warn", "营业执照名称与申请人名称不一致",
                                   "the licence's name differs from the applicant's",
                                   [Ref(document=d.document_id, field="name")], licence=lic.name.value,
                                   applicant=merchant.name))
         if d.invoice is not None and role_of(d.invoice, merchant) == "unrelated":
-            out.append(_check("identity.invoice_not_party", "warn", "申请人既不是该发票的销售方也不是购买方",
+            out.append(result_refs("identity.invoice_not_party", "warn", "申请人既不是该发票的销售方也不是购买方",
                               "the applicant is neither the seller nor the buyer on this invoice",
                               [Ref(document=d.document_id, field="seller_tax_id"),
                                Ref(document=d.document_id, field="buyer_tax_id")]))
@@ -69,13 +65,13 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult]) ->
             codes = {f.value for f in (c.party_a_tax_id, c.party_b_tax_id) if f is not None}
             names = {squash(f.value) for f in (c.party_a, c.party_b) if f is not None}
             if merchant.uscc not in codes and squash(merchant.name) not in names:
-                out.append(_check("identity.contract_not_party", "warn", "申请人不是该合同的当事方",
+                out.append(result_refs("identity.contract_not_party", "warn", "申请人不是该合同的当事方",
                                   "the applicant is not a party to this contract",
                                   [Ref(document=d.document_id, field="party_a"),
                                    Ref(document=d.document_id, field="party_b")]))
         sign = d.shop.shop_name.value if d.shop is not None and d.shop.shop_name is not None else None
         if sign and not shares_trade_name(sign, merchant.name):
-            out.append(_check("identity.signboard_mismatch", "warn", "门头招牌与申请人字号不符",
+            out.append(result_refs("identity.signboard_mismatch", "warn", "门头招牌与申请人字号不符",
                               "the signboard does not carry the applicant's trade name",
                               [Ref(document=d.document_id, field="shop_name")], signboard=sign,
                               applicant=merchant.name))
@@ -96,7 +92,7 @@ def _dates(documents: Sequence[DocumentResult]) -> list[CheckResult]:
             dated.append(("signing_date", d.contract.signing_date.value))
         for field, when in dated:
             if when < established.value:
-                out.append(_check("consistency.before_established", "warn", "单据日期早于营业执照成立日期",
+                out.append(result_refs("consistency.before_established", "warn", "单据日期早于营业执照成立日期",
                                   "the document is dated before the business was established",
                                   [Ref(document=d.document_id, field=field),
                                    Ref(document=licence.document_id, field="established_date")],
@@ -104,8 +100,9 @@ def _dates(documents: Sequence[DocumentResult]) -> list[CheckResult]:
     return out
 
 
-def _sales(merchant: MerchantProfile, documents: Sequence[DocumentResult], window_days: int
+def sales_in_window(merchant: MerchantProfile, documents: Sequence[DocumentResult], window_days: int
            ) -> list[tuple[DocumentResult, date, Decimal]]:
+    """The merchant's own sales invoices in the window, with their date and pre-tax amount."""
     start = merchant.application_date - timedelta(days=window_days)
     out = []
     for d in documents:
@@ -122,7 +119,7 @@ def _velocity(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
     recent = [s for s in sales if (merchant.application_date - s[1]).days <= spec["days"]]
     if len(recent) < spec["min_invoices"] or len(recent) < spec["min_share"] * len(sales):
         return []
-    return [_check("velocity.invoice_burst", "warn", "销售发票大多在申请前几天内开具",
+    return [result_refs("velocity.invoice_burst", "warn", "销售发票大多在申请前几天内开具",
                    "most sales invoices were issued in the days just before applying",
                    [Ref(document=d.document_id, field="issue_date") for d, _, _ in recent],
                    recent=len(recent), of=len(sales), days=spec["days"])]
@@ -137,7 +134,7 @@ def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
     floor = sum((a for _, _, a in sales), Decimal(0)) / 12
     if floor <= declared * Decimal(str(factor)):
         return []
-    return [_check("consistency.declared_revenue", "warn", "发票显示的销售额远高于申报的营业额",
+    return [result_refs("consistency.declared_revenue", "warn", "发票显示的销售额远高于申报的营业额",
                    "the invoices show far more sales than the revenue declared",
                    [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales],
                    declared_monthly=declared, evidenced_monthly_floor=round(floor, 2))]
@@ -146,6 +143,6 @@ def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
 def check_application(merchant: MerchantProfile, documents: Sequence[DocumentResult], *,
                       window_days: int = 365) -> list[CheckResult]:
     spec = load("patterns")
-    sales = _sales(merchant, documents, window_days)
+    sales = sales_in_window(merchant, documents, window_days)
     return [*_identity(merchant, documents), *_dates(documents), *_velocity(merchant, sales, spec["invoice_burst"]),
             *_declared(merchant, sales, spec["benchmark"]["declared_vs_evidenced"])]
