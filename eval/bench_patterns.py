@@ -3,7 +3,7 @@
 For each mode the same stream of synthetic fingerprints is inserted in batches (80 % invoices: invoice key +
 file key; 15 % shop photos: seven crop hashes; 5 % contracts: masked text), and at each size it measures:
 insert rate over the last step, p50/p95 latency of a duplicate lookup for one document of each kind (exact
-invoice key; photo shortlist by Hamming distance; contract text candidates), and resident memory of the
+invoice and file keys; photo shortlist by Hamming distance; contract text candidates), and resident memory of the
 process holding the index (this one when embedded, the `chroma run` server otherwise).
 Photo registration (ORB + homography on the shortlist) is not in these numbers: it costs the same at any
 size (about 25 ms per shortlisted photo, see docs/measurements.md).
@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 import psutil
 
+from attest.patterns.keys import document_keys
 from attest.patterns.seeds import Seeds
 from attest.patterns.store import PatternStore, Submission, client_from, embedder_from
 from attest.schemas.document import Classification, DocumentResult
@@ -78,8 +79,7 @@ def _lookups(store: PatternStore, docs: list[DocumentResult], rng: random.Random
         for d in rng.sample(pool, min(n, len(pool))):
             started = time.perf_counter()
             if kind == "invoice":
-                assert d.invoice is not None and d.invoice.invoice_number is not None
-                hits = store.find_keys([f"invoice:{d.invoice.invoice_number.value}"], exclude_application="query")
+                hits = store.find_keys(document_keys(d), exclude_application="query")  # invoice + file key
             elif kind == "photo":
                 assert d.fingerprint is not None
                 hashes = [_flip(h, rng, 3) for h in d.fingerprint.image_hashes]  # a near copy, not the same

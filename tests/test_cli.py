@@ -72,5 +72,5 @@ def test_assess_replay_and_the_pattern_store_across_two_merchants(tmp_path: Path
     assert out.returncode == 0, out.stderr
     assert "fail dup.invoice.cross_merchant" in out.stdout and "uplift 0 CNY" in out.stdout
     stats = json.loads(run("patterns", "stats", "--json").stdout)
-    assert stats["collections"]["attest_keys"] == 2 and stats["collections"]["attest_benchmarks"] == 24
+    assert stats["collections"]["attest_exact_keys"] == 4 and stats["collections"]["attest_benchmarks"] == 24
     assert run("replay", str(tmp_path / "other.jsonl")).returncode == 0  # recorded checks replay identically

@@ -3,8 +3,9 @@ industry benchmarks.
 
 Embedded (`PersistentClient` under the data directory) by default; a Chroma server (`HttpClient`) when a URL
 is set. Collections:
-- `attest_keys`: one record per document with its exact identities (file sha256, invoice number) and who
-  submitted it; looked up by equality on metadata, never by similarity.
+- `attest_exact_keys`: postings of exact identities (`file:<sha256>` of every document, `invoice:<number>` of
+  every read invoice) with who submitted them. A posting's id is `<key>#<slot>`, so a lookup is a `get` by id
+  (an index probe), never a metadata scan or a similarity search; see `_post` for how slots are claimed.
 - `attest_photo_hashes`: seven crop hashes per photo as ±1 vectors in L2 space (squared distance = 4 × Hamming
   bits), the shortlist for near-duplicate photos; the whole-picture record also carries the thumbnail that
   confirms a candidate.
@@ -29,7 +30,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from attest.errors import EngineUnavailable
 from attest.patterns.embed import NgramHashEmbedder, OpenAIEmbedder, bits_vector
-from attest.patterns.keys import invoice_key
+from attest.patterns.keys import document_keys
 from attest.patterns.seeds import Seeds
 from attest.schemas.document import DocumentResult
 from attest.settings import PatternSettings
@@ -37,6 +38,10 @@ from attest.settings import PatternSettings
 Meta = dict[str, str | int | float | bool]
 # Neighbours asked for beyond `limit`, so that dropping the application's own documents leaves enough.
 _OWN_MARGIN = 4
+# Postings of one key read per round trip; a key held by more documents is read in further rounds.
+_SLOTS = 8
+# Rounds of claiming a slot before giving up: each lost round means another writer took the slot meanwhile.
+_CLAIM_ROUNDS = 16
 
 
 @dataclass(frozen=True)
@@ -139,8 +144,8 @@ class PatternStore:
         self.client = client
         ef: Any = embedder  # chroma types the function over documents or images; ours embed text
         cosine: Any = {"hnsw": {"space": "cosine"}}
-        # Keys are found by equality on metadata; their vector is a cheap hash of the key, never searched.
-        self.keys = client.get_or_create_collection("attest_keys", embedding_function=None,
+        # Postings are found by id; their vector is a cheap hash of the key, never searched.
+        self.keys = client.get_or_create_collection("attest_exact_keys", embedding_function=None,
                                                     configuration={"hnsw": {"space": "l2"}})
         # Vectors are given explicitly; no embedding function may ever be called on this collection.
         self.photos = client.get_or_create_collection("attest_photo_hashes", embedding_function=None,
@@ -159,7 +164,7 @@ class PatternStore:
         store.load_seeds(seeds or Seeds.packaged())
         return store
 
-    COLLECTIONS = ("attest_keys", "attest_photo_hashes", "attest_texts", "attest_known_templates",
+    COLLECTIONS = ("attest_exact_keys", "attest_photo_hashes", "attest_texts", "attest_known_templates",
                    "attest_benchmarks")
 
     @classmethod
@@ -173,22 +178,17 @@ class PatternStore:
     # -- writing ---------------------------------------------------------------------------------------
 
     def remember(self, sub: Submission, documents: Sequence[DocumentResult]) -> int:
-        """Store the fingerprints of an application's documents; idempotent (ids are derived, upserted)."""
-        key_ids: list[str] = []
-        key_vecs: list[list[float]] = []
-        key_meta: list[Meta] = []
+        """Store the fingerprints of an application's documents; idempotent (ids are derived or claimed once)."""
+        postings: list[tuple[str, Meta]] = []
         photo_ids, photo_vecs, photo_docs, photo_meta = [], [], [], []
         text_ids, text_docs, text_meta = [], [], []
         for doc in documents:
             base = _submission_meta(sub, doc.document_id)
-            # One identity record per document: its file hash, and its invoice key when it has one.
             ev = doc.invoice
-            key = invoice_key(ev) if ev is not None else None
-            key_ids.append(f"doc|{sub.application}|{doc.document_id}")
-            key_vecs.append(_key_vector(key or doc.document_id))
-            key_meta.append({**base, "key": key or "", "file": doc.document_id, "kind": doc.classification.kind,
-                             "seller_tax_id": ev.seller_tax_id.value if ev and ev.seller_tax_id else "",
-                             "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else ""})
+            meta: Meta = {**base, "kind": doc.classification.kind,
+                          "seller_tax_id": ev.seller_tax_id.value if ev and ev.seller_tax_id else "",
+                          "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else ""}
+            postings.extend((key, {**meta, "key": key}) for key in document_keys(doc))
             fp = doc.fingerprint
             if fp is not None and fp.image_hashes:
                 for i, h in enumerate(fp.image_hashes):
@@ -200,14 +200,67 @@ class PatternStore:
                 text_ids.append(f"text|{sub.application}|{doc.document_id}")
                 text_docs.append(fp.text)
                 text_meta.append({**base, "kind": doc.classification.kind})
-        if key_ids:
-            self.keys.upsert(ids=key_ids, embeddings=key_vecs, metadatas=key_meta)  # type: ignore[arg-type]
+        posted = self._post(postings)
         if photo_ids:
             self.photos.upsert(ids=photo_ids, embeddings=photo_vecs, documents=photo_docs,  # type: ignore[arg-type]
                                metadatas=photo_meta)  # type: ignore[arg-type]
         if text_ids:
             self.texts.upsert(ids=text_ids, documents=text_docs, metadatas=text_meta)  # type: ignore[arg-type]
-        return len(key_ids) + len(photo_ids) + len(text_ids)
+        return posted + len(photo_ids) + len(text_ids)
+
+    def _postings(self, keys: Iterable[str]) -> dict[str, list[Any]]:
+        """Every posting of each key, in slot order: slots are filled densely from 0, so read until a gap."""
+        found: dict[str, list[Any]] = {k: [] for k in keys}
+        open_keys, first = sorted(found), 0
+        while open_keys:
+            ids = [f"{k}#{first + i}" for k in open_keys for i in range(_SLOTS)]
+            got = self.keys.get(ids=ids, include=["metadatas"])
+            by_id = dict(zip(got["ids"], got["metadatas"] or [], strict=True))
+            still_open = []
+            for k in open_keys:
+                metas = [by_id[i] for i in (f"{k}#{first + n}" for n in range(_SLOTS)) if i in by_id]
+                found[k].extend(metas)
+                if len(metas) == _SLOTS:
+                    still_open.append(k)
+            open_keys, first = still_open, first + _SLOTS
+        return found
+
+    def _post(self, postings: Sequence[tuple[str, Meta]]) -> int:
+        """Claim a slot for each (key, document) not yet posted; returns how many were new.
+
+        Chroma has no transactions, but `add` never overwrites an existing id: of two writers claiming the same
+        slot, the first one applied keeps it. So each writer adds at the first free slot it saw, reads the slot
+        back, and tries the next free slot if another document holds it. No posting is ever lost or doubled.
+        """
+        pending = list({(k, str(m["application"]), str(m["document"])): (k, m) for k, m in postings}.values())
+        new = 0
+        for _ in range(_CLAIM_ROUNDS):
+            if not pending:
+                return new
+            held = self._postings(k for k, _ in pending)
+            claims: dict[str, tuple[str, Meta]] = {}
+            for key, meta in pending:
+                if any(h["application"] == meta["application"] and h["document"] == meta["document"]
+                       for h in held[key]):
+                    continue  # posted by an earlier call: remembering is idempotent
+                slot = len(held[key]) + sum(1 for c in claims.values() if c[0] == key)
+                claims[f"{key}#{slot}"] = (key, meta)
+            if not claims:
+                return new
+            ids = list(claims)
+            self.keys.add(ids=ids, embeddings=[_key_vector(claims[i][0]) for i in ids],  # type: ignore[arg-type]
+                          metadatas=[claims[i][1] for i in ids])
+            back = self.keys.get(ids=ids, include=["metadatas"])
+            kept = dict(zip(back["ids"], back["metadatas"] or [], strict=True))
+            pending = []
+            for i, (key, meta) in claims.items():
+                m = kept.get(i)
+                if m is not None and m["application"] == meta["application"] and m["document"] == meta["document"]:
+                    new += 1
+                else:
+                    pending.append((key, meta))
+        raise EngineUnavailable(f"pattern store: could not claim a key slot in {_CLAIM_ROUNDS} rounds "
+                                "(too many concurrent writers on the same key)")
 
     def load_seeds(self, seeds: Seeds) -> dict[str, int]:
         """Upsert the seed files' templates and benchmarks (idempotent: ids come from the files)."""
@@ -231,17 +284,9 @@ class PatternStore:
 
     def find_keys(self, keys: Iterable[str], *, exclude_application: str) -> list[Hit]:
         """Stored documents with one of these exact keys (`invoice:…` or `file:<sha256>`)."""
-        wanted = sorted(set(keys))
-        invoices = [k for k in wanted if k.startswith("invoice:")]
-        files = [k.removeprefix("file:") for k in wanted if k.startswith("file:")]
-        clauses = ([{"key": {"$in": invoices}}] if invoices else []) + ([{"file": {"$in": files}}] if files else [])
-        if not clauses:
-            return []
-        got = self.keys.get(where=_where(clauses[0] if len(clauses) == 1 else {"$or": clauses}),
-                            include=["metadatas"])
-        return [_hit(m, key=str(m["key"]) if m["key"] in invoices else f"file:{m['file']}",
-                     payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}")
-                for m in got["metadatas"] or [] if m["application"] != exclude_application]
+        return [_hit(m, key=key, payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}")
+                for key, metas in self._postings(set(keys)).items() for m in metas
+                if m["application"] != exclude_application]
 
     def photo_candidates(self, hashes: Sequence[str], *, exclude_application: str, limit: int,
                          max_bits: int) -> list[Hit]:
@@ -251,27 +296,27 @@ class PatternStore:
             return []
         # No metadata filter in the query: Chroma resolves a filter by listing every matching id first, which
         # grows with the store. The application's own few photos are dropped here instead, so ask for a
-        # margin of extra neighbours.
+        # margin of extra neighbours. Only ids and distances come back (the id names application, document and
+        # variant); metadata and thumbnails are read by id for the few that survive.
         got = self.photos.query(query_embeddings=[bits_vector(h) for h in hashes],  # type: ignore[arg-type]
-                                n_results=min(count, limit + _OWN_MARGIN),
-                                include=["metadatas", "distances"])
-        best: dict[str, tuple[float, Any]] = {}
-        for metas, dists in zip(got["metadatas"] or [], got["distances"] or [], strict=True):
-            for meta, dist in zip(metas, dists, strict=True):
+                                n_results=min(count, limit + _OWN_MARGIN), include=["distances"])
+        best: dict[tuple[str, str], int] = {}
+        for ids, dists in zip(got["ids"], got["distances"] or [], strict=True):
+            for id_, dist in zip(ids, dists, strict=True):
                 bits = round(dist / 4)  # squared L2 between ±1 vectors = 4 × differing bits
-                doc = f"{meta['application']}|{meta['document']}"
-                if meta["application"] == exclude_application or bits > max_bits:
+                application, document, _variant = id_.removeprefix("photo|").rsplit("|", 2)
+                if application == exclude_application or bits > max_bits:
                     continue
-                if doc not in best or bits < best[doc][0]:
-                    best[doc] = (bits, meta)
-        ranked = sorted(best.values(), key=lambda b: (b[0], str(b[1]["document"])))[:limit]
+                best[application, document] = min(bits, best.get((application, document), bits))
+        ranked = sorted(best.items(), key=lambda b: (b[1], b[0][1]))[:limit]
         if not ranked:
             return []
-        ids = [f"photo|{m['application']}|{m['document']}|0" for _, m in ranked]
-        thumbs = self.photos.get(ids=ids, include=["documents"])
-        by_id = dict(zip(thumbs["ids"], thumbs["documents"] or [], strict=True))
-        return [_hit(m, distance=float(bits), payload=by_id.get(i) or "") for (bits, m), i in zip(ranked, ids,
-                                                                                                 strict=True)]
+        ids = [f"photo|{application}|{document}|0" for (application, document), _ in ranked]
+        whole = self.photos.get(ids=ids, include=["documents", "metadatas"])
+        by_id = dict(zip(whole["ids"], zip(whole["metadatas"] or [], whole["documents"] or [], strict=True),
+                         strict=True))
+        return [_hit(by_id[i][0], distance=float(bits), payload=by_id[i][1] or "")
+                for i, (_, bits) in zip(ids, ranked, strict=True) if i in by_id]
 
     def text_candidates(self, text: str, *, exclude_application: str, limit: int) -> list[Hit]:
         count = self.texts.count()

@@ -154,4 +154,4 @@ def test_remember_is_idempotent(store: PatternStore) -> None:
     store.remember(sub(VICTIM), docs)
     before = store.stats()
     store.remember(sub(VICTIM), docs)
-    assert store.stats() == before and before["attest_photo_hashes"] == 7 and before["attest_keys"] == 2
+    assert store.stats() == before and before["attest_photo_hashes"] == 7 and before["attest_exact_keys"] == 3

@@ -164,3 +164,34 @@ def test_an_unreachable_server_or_unusable_folder_is_a_clear_engine_error(tmp_pa
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(EngineUnavailable, match="cannot open"):
         PatternStore.open(PatternSettings(path=blocker / "patterns"), tmp_path)
+
+
+def test_a_key_held_by_many_documents_is_found_whole(store: PatternStore) -> None:
+    """More postings than one read round (`_SLOTS`) still come back, each once, after re-remembering."""
+    for i in range(19):
+        store.remember(sub(VICTIM, f"app-{i}"), [invoice_doc(f"d{i}", number=NUMBER, seller=VICTIM)])
+    store.remember(sub(VICTIM, "app-3"), [invoice_doc("d3", number=NUMBER, seller=VICTIM)])  # idempotent
+    hits = store.find_keys([f"invoice:{NUMBER}"], exclude_application="app-0")
+    assert sorted(h.document for h in hits) == sorted(f"d{i}" for i in range(1, 19))
+
+
+def test_concurrent_writers_on_one_key_lose_no_posting(store: PatternStore) -> None:
+    """Twelve applications remember the same invoice at once: every one is posted exactly once."""
+    barrier = threading.Barrier(12)
+    errors: list[BaseException] = []
+
+    def submit(i: int) -> None:
+        try:
+            barrier.wait()
+            store.remember(sub(FRAUDSTER, f"ring-{i}"), [invoice_doc(f"r{i}", number=NUMBER, seller=VICTIM)])
+        except BaseException as exc:  # the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    hits = store.find_keys([f"invoice:{NUMBER}"], exclude_application="nobody")
+    assert sorted(h.application for h in hits) == sorted(f"ring-{i}" for i in range(12))
