@@ -27,14 +27,16 @@ app.command("audit-verify")(cli_assess.audit_verify)
 
 
 def _engines() -> Engines:
+    from attest.extract.llm import build_client
     from attest.ocr import create_ocr_engine
 
-    return Engines(ocr=create_ocr_engine(get_settings().ocr))
+    s = get_settings()
+    return Engines(ocr=create_ocr_engine(s.ocr), llm=build_client(s.llm) if s.llm.extractor != "rules" else None)
 
 
 def _options() -> ProcessOptions:
     s = get_settings()
-    return ProcessOptions(limits=s.limits, ocr=s.ocr)
+    return ProcessOptions(limits=s.limits, ocr=s.ocr, extractor=s.llm.extractor)
 
 
 def flat_view(result: DocumentResult) -> dict[str, Any]:
@@ -75,7 +77,11 @@ def check(
     format: Annotated[str, typer.Option("--format", "-f", help="text | json | flat")] = "text",
 ) -> None:
     """Read each document and print its kind, fields with provenance, and every check."""
-    engines, options = _engines(), _options()
+    try:
+        engines, options = _engines(), _options()
+    except AttestError as exc:  # e.g. a remote LLM endpoint without the opt-in
+        typer.echo(json.dumps({"error": exc.code, "message": str(exc)}, ensure_ascii=False), err=True)
+        raise typer.Exit(code=2) from exc
     failed = False
     for path in files:
         try:

@@ -51,3 +51,18 @@ class EngineUnavailable(AttestError):
 
 class EngineFailed(AttestError):
     code = "engine.failed"
+
+
+class LlmError(EngineFailed):
+    """A model call that ended without a usable answer; carries the last attempt and the tokens spent."""
+
+    code = "llm.failed"
+
+    def __init__(self, message: str, *, code: str | None = None, last_attempt: str | None = None,
+                 input_tokens: int = 0, output_tokens: int = 0) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.last_attempt = last_attempt
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from attest.classify import classify
 from attest.errors import AttestError
@@ -15,6 +15,7 @@ from attest.extract.contract import extract_contract
 from attest.extract.invoice import extract_invoice
 from attest.extract.invoice.qr import decode_qr
 from attest.extract.licence import extract_licence
+from attest.extract.llm import LlmClient, llm_stage
 from attest.extract.seal import Seal, read_seals
 from attest.extract.shop import extract_shop
 from attest.forensics import examine
@@ -46,6 +47,7 @@ class Engines:
     """Engines are built once per process by the shell and passed in."""
 
     ocr: OcrEngine
+    llm: LlmClient | None = None  # None: no model configured, the rules decide alone
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ProcessOptions:
     limits: LimitSettings = field(default_factory=LimitSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     today: date | None = None  # fixed for replay; None means the day it runs
+    extractor: Literal["rules", "llm", "merged"] = "rules"
 
 
 @dataclass
@@ -85,6 +88,26 @@ def _read_pages(doc: Document, engine: OcrEngine) -> list[OcrPage]:
         annotate_red_ink(ocr_page, page.image)
         pages.append(ocr_page)
     return pages
+
+
+def _with_model(run: _Run, result: DocumentResult, kind: str, pages: list[OcrPage], doc: Document, rules: T,
+                engines: Engines, opts: ProcessOptions) -> T:
+    """The rule-based evidence, or the model's grounded reading of it (`llm`) or the two merged (`merged`).
+
+    A model fault is recorded as a stage error and the rule-based evidence stands."""
+    if opts.extractor == "rules" or engines.llm is None or not pages:
+        return rules
+    started = time.perf_counter()
+    images = [p.image for p in (doc.pages if kind == "contract" else doc.pages[:1])]
+    outcome = llm_stage(kind, pages if kind == "contract" else pages[:1], images, rules, engines.llm,
+                        mode=opts.extractor, doc=doc.sha256)
+    run.timings["llm"] = round(run.timings.get("llm", 0.0) + time.perf_counter() - started, 4)
+    result.llm = outcome.report
+    result.checks += outcome.checks
+    if outcome.error is not None:
+        run.errors.append(StageError(stage="llm", code=outcome.error.code, message=str(outcome.error)[:500]))
+        return rules
+    return outcome.evidence if outcome.evidence is not None else rules  # type: ignore[return-value]
 
 
 def process_document(
@@ -129,6 +152,7 @@ def process_document(
     if pages and kind == "invoice":
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)
         invoice = run.stage("extract", lambda: extract_invoice(pages[0], qr_text), None)
+        invoice = _with_model(run, result, kind, pages, doc, invoice, engines, opts)
         result.invoice = invoice
         if invoice is not None:
             seller = invoice.seller_name.value if invoice.seller_name else None
@@ -139,19 +163,22 @@ def process_document(
     elif pages and kind == "business_license":
         qr_text = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None)
         licence = run.stage("extract", lambda: extract_licence(pages[0], seals, qr_text), None)
+        licence = _with_model(run, result, kind, pages, doc, licence, engines, opts)
         result.licence = licence
         if licence is not None:
             result.checks += run.stage("verify", lambda: check_licence(licence, document_id=doc.sha256,
                                                                        today=today), [])
     elif pages and kind == "contract":
         contract = run.stage("extract", lambda: extract_contract(pages, seals), None)
+        contract = _with_model(run, result, kind, pages, doc, contract, engines, opts)
         result.contract = contract
         if contract is not None:
             result.fingerprint = run.stage("fingerprint", lambda: contract_fingerprint(pages, contract), None)
             result.checks += run.stage("verify", lambda: check_contract(contract, seals, document_id=doc.sha256,
                                                                         today=today), [])
     elif pages and kind == "shop_photo":
-        result.shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
+        shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
+        result.shop = _with_model(run, result, kind, pages, doc, shop, engines, opts)
     if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
         # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
         # classified as (a tight crop of a storefront can read as "other").

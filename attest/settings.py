@@ -49,6 +49,35 @@ class PatternSettings(BaseModel):
     embed_api_key: str | None = Field(None, description="API key for the `openai` embedder, if it needs one.")
 
 
+class LlmSettings(BaseModel):
+    """An OpenAI-compatible chat endpoint (OpenAI, DashScope compatible mode, vLLM, Ollama, llama.cpp server).
+
+    Off unless `base_url` and `model` are set. Documents leave the machine only to a local address (loopback or
+    a private network) unless `allow_remote` says so explicitly.
+    """
+
+    extractor: Literal["rules", "llm", "merged"] = Field(
+        "rules", description="Which extractor decides the fields: rules only, the model only (grounded, rules as "
+                             "fallback), or both merged per `attest/data/merge.yaml`.")
+    base_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
+    model: str | None = Field(None, description="Chat model name for text prompts.")
+    vision_model: str | None = Field(None, description="Model for page and photo images; default `model`.")
+    api_key: str | None = Field(None, description="API key; local servers usually take any value.")
+    allow_remote: bool = Field(
+        False, description="Allow sending documents to a non-local endpoint (a public cloud API).")
+    structured_output: Literal["json_schema", "function_calling"] = Field(
+        "json_schema", description="`json_schema` where the endpoint supports it, `function_calling` otherwise.")
+    timeout_s: float = Field(60.0, gt=0, description="Seconds one request may take before it is abandoned.")
+    max_retries: int = Field(2, ge=0, description="Retries of a request on 429 (honouring Retry-After), 5xx, "
+                                                  "timeouts and connection errors.")
+    max_reasks: int = Field(1, ge=0, description="Re-asks after a reply that fails validation.")
+    max_concurrency: int = Field(4, ge=1, description="Requests in flight at once from one process.")
+    image_max_side: int = Field(1280, ge=256, description="Longest side of an image sent to the vision model.")
+    low_confidence: float = Field(
+        0.8, ge=0, le=1, description="Below this mean OCR confidence a document page is also shown to the vision "
+                                     "model.")
+
+
 class Settings(BaseSettings):
     """Everything attest can be configured with; defaults give a working offline system."""
 
@@ -59,6 +88,8 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     patterns: PatternSettings = Field(default_factory=PatternSettings,
                                       description="The known-pattern store (ChromaDB) and its embedder.")
+    llm: LlmSettings = Field(default_factory=LlmSettings,
+                             description="The optional LLM and vision-LLM extractors.")
 
 
 @lru_cache(maxsize=1)

@@ -96,6 +96,9 @@ def compute(run_dir: Path) -> dict[str, Any]:
     stage_times: defaultdict[str, list[float]] = defaultdict(list)
     apps: list[tuple[float, bool, str | None]] = []
     walls = []
+    llm: Counter[str] = Counter()
+    llm_errors: Counter[str] = Counter()
+    llm_latency: list[float] = []
     for m in corpus["merchants"]:
         risk = 0.0
         app_checks = _application_checks(run_dir, m["id"])
@@ -107,6 +110,13 @@ def compute(run_dir: Path) -> dict[str, Any]:
                                                                          if r["document"] == res.get("document_id")]}
                 for c in app_checks if any(r["document"] == res.get("document_id") for r in c["refs"][:1])]
             walls.append(res.get("wall_s", 0.0))
+            for call in (res.get("llm") or {}).get("calls", []):
+                llm.update(calls=1, attempts=call["attempts"], input_tokens=call["input_tokens"],
+                           output_tokens=call["output_tokens"])
+                llm_latency.append(call["latency_ms"] / 1000)
+                llm_errors.update([call["error_code"]] if call["error_code"] else [])
+            llm.update(dropped=len((res.get("llm") or {}).get("dropped", [])),
+                       disagreements=len((res.get("llm") or {}).get("disagreements", [])))
             truth_kind = KIND_OF_LABEL.get(doc["doc_type"], "other")
             kinds.append((truth_kind, res["kind"]))
             if truth_kind == "invoice":
@@ -166,6 +176,8 @@ def compute(run_dir: Path) -> dict[str, Any]:
         "corpus": {"kind": corpus.get("kind"), "seed": corpus.get("seed"), "merchants": len(corpus["merchants"]),
                    "documents": len(kinds)},
         "extractor": record["extractor"],
+        "llm": {**dict(llm), "errors": dict(llm_errors), "latency_s": _percentiles(llm_latency)} if llm["calls"]
+        else None,
         "classification": {"accuracy": round(sum(t == p for t, p in kinds) / len(kinds), 4) if kinds else None,
                            "labels": labels, "confusion": confusion},
         "fields": field_scores(pairs),

@@ -51,15 +51,19 @@ def tasks_of(corpus: dict[str, Any], out: Path) -> list[Task]:
 
 
 _ENGINES: Any = None
+_EXTRACTOR = "rules"
 
 
-def _init_worker(threads: int) -> None:
-    global _ENGINES
+def _init_worker(threads: int, extractor: str = "rules") -> None:
+    global _ENGINES, _EXTRACTOR
+    from attest.extract.llm import build_client
     from attest.ocr import create_ocr_engine
     from attest.pipeline import Engines
-    from attest.settings import OcrSettings
+    from attest.settings import OcrSettings, get_settings
 
-    _ENGINES = Engines(ocr=create_ocr_engine(OcrSettings(threads=threads)))
+    llm = build_client(get_settings().llm) if extractor != "rules" else None
+    _ENGINES = Engines(ocr=create_ocr_engine(OcrSettings(threads=threads)), llm=llm)
+    _EXTRACTOR = extractor
 
 
 def _flat(result: Any) -> dict[str, Any]:
@@ -88,6 +92,7 @@ def _summary(result: Any) -> dict[str, Any]:
         "checks": [{"code": c.code, "severity": c.severity, "fields": [r.field for r in c.refs]}
                    for c in result.checks],
         "timings": result.timings, "errors": [e.model_dump() for e in result.errors],
+        "llm": result.llm.model_dump(mode="json") if result.llm else None,
         "ocr_engine": result.ocr[0].engine_version if result.ocr else None,
     }
 
@@ -101,7 +106,8 @@ def run_one(task: Task) -> dict[str, Any]:
     data = Path(task.path).read_bytes()
     try:
         result = process_document(data, Path(task.path).name, engines=_ENGINES,
-                                  options=ProcessOptions(today=date.fromisoformat(task.today)))
+                                  options=ProcessOptions(today=date.fromisoformat(task.today),
+                                                         extractor=_EXTRACTOR))  # type: ignore[arg-type]
         summary = _summary(result)
     except InputError as exc:
         summary = {"kind": "error", "status": "refused", "error": exc.code, "message": str(exc), "fields": {},
@@ -188,8 +194,12 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; one of {', '.join(EXTRACTORS)}")
     if extractor != "rules":
-        raise NotImplementedError(f"the {extractor!r} extractor arrives with the LLM extractors issue; only 'rules' "
-                                  "exists today")
+        from attest.extract.llm import build_client
+        from attest.settings import get_settings
+
+        if build_client(get_settings().llm) is None:  # raises for a remote endpoint without the opt-in
+            raise ValueError(f"the {extractor!r} extractor needs a model: set ATTEST_LLM__BASE_URL and "
+                             "ATTEST_LLM__MODEL (see README, 'LLM extractors')")
     corpus = load_corpus(source)
     todo = [t for t in tasks_of(corpus, out) if not Path(t.out).exists()]
     workers = workers or os.cpu_count() or 1
@@ -197,7 +207,8 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(threads,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(threads, extractor)) as pool:
             futures = [pool.submit(run_one, t) for t in todo]
             if progress:
                 from rich.progress import Progress

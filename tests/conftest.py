@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +41,49 @@ def real_invoices() -> list[tuple[Path, dict]]:
                 if folder == SHARED and original.endswith(".pdf"):
                     out.append((folder / original, entry))
     return out
+
+
+def _loopback(address: Any) -> bool:
+    if not isinstance(address, tuple):
+        return True  # a Unix socket path
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+BLOCKED: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network_beyond_loopback() -> Iterator[None]:
+    """No test reaches beyond 127.0.0.1: a connection elsewhere raises, and the run fails at the end.
+
+    Covers this process (the LLM client, the Chroma client, database drivers); subprocesses the tests start
+    (`chroma run`, the `attest` CLI) are only ever pointed at loopback addresses.
+    """
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(address: Any) -> None:
+        if not _loopback(address):
+            BLOCKED.append(str(address))
+            raise OSError(f"test run: connection to {address} refused (tests stay on 127.0.0.1)")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        guard(address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        guard(address)
+        return real_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex  # type: ignore[method-assign]
+    assert not BLOCKED, f"tests tried to connect beyond loopback: {BLOCKED}"

@@ -11,6 +11,7 @@ from attest.schemas.contract import ContractEvidence
 from attest.schemas.evidence import InvoiceEvidence
 from attest.schemas.fingerprint import Fingerprint
 from attest.schemas.licence import LicenceEvidence
+from attest.schemas.llm import LlmReport
 from attest.schemas.ocr import OcrPage
 from attest.schemas.shop import ShopPhotoEvidence
 from attest.schemas.signals import ImageSignals
@@ -80,6 +81,8 @@ class DocumentResult(BaseModel):
     seals: list[SealInfo] = Field(default_factory=list)
     signals: ImageSignals | None = None
     fingerprint: Fingerprint | None = Field(None, description="What the known-pattern store keeps of it.")
+    llm: LlmReport | None = Field(None, description="Model calls, dropped values and disagreements, when a model "
+                                                   "was asked.")
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[StageError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")

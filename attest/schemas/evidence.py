@@ -23,6 +23,10 @@ class Field(BaseModel, Generic[T]):
     bbox: tuple[float, float, float, float] | None = None
     raw: str | None = PydField(None, description="The text as printed, before normalisation.")
     page: int = 1
+    prompt: str | None = PydField(
+        None, description="For a model's value: `name@version#sha256` of the prompt as rendered and sent.")
+    disputed: str | None = PydField(
+        None, description="The other extractor's different reading of this field, when rules and model disagree.")
 
 
 class InvoiceItem(BaseModel):

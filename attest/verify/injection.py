@@ -17,10 +17,15 @@ def _patterns() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in load("injection")["patterns"]]
 
 
+def addresses_a_model(text: str) -> bool:
+    """True when a line of text carries instructions aimed at a model."""
+    return any(p.search(normalize(text)) for p in _patterns())
+
+
 def check_injected_instructions(pages: list[OcrPage], *, document_id: str) -> list[CheckResult]:
     """A `fail` naming the lines that address a model; nothing when the text is clean."""
     hits = [(ln.id, ln.text) for page in pages for ln in page.lines
-            if any(p.search(normalize(ln.text)) for p in _patterns())]
+            if addresses_a_model(ln.text)]
     if not hits:
         return []
     return [result("document.injected_instructions", load("injection")["severity"],
