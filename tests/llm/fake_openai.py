@@ -56,6 +56,8 @@ class FakeOpenAI:
         self.script: deque[Step] = deque()
         self.requests: list[dict[str, Any]] = []
         self.responder: Responder | None = None
+        self.delay = 0.0  # seconds every reply takes, to observe concurrency
+        self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
         fake = self
 
@@ -69,9 +71,16 @@ class FakeOpenAI:
                 with fake._lock:
                     fake.requests.append(body)
                     step = fake.script.popleft() if fake.script else None
+                    fake.in_flight += 1
+                    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
                 if step is None:
                     step = fake.responder(body) if fake.responder else status(500)
-                fake._answer(self, body, step)
+                time.sleep(fake.delay)
+                try:
+                    fake._answer(self, body, step)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
