@@ -12,7 +12,7 @@ import typer
 from attest import cli_assess
 from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
-from attest.errors import AttestError, InputError
+from attest.errors import AttestError, EngineUnavailable, InputError
 from attest.extract.flat import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.document import DocumentResult
@@ -31,7 +31,11 @@ def _engines() -> Engines:
     from attest.ocr import create_ocr_engine
 
     s = get_settings()
-    return Engines(ocr=create_ocr_engine(s.ocr), llm=build_client(s.llm) if s.llm.extractor != "rules" else None)
+    llm = build_client(s.llm) if s.llm.extractor != "rules" else None
+    if s.llm.extractor != "rules" and llm is None:
+        raise EngineUnavailable(f"ATTEST_LLM__EXTRACTOR={s.llm.extractor} needs ATTEST_LLM__BASE_URL and "
+                                "ATTEST_LLM__MODEL")
+    return Engines(ocr=create_ocr_engine(s.ocr), llm=llm)
 
 
 def _options() -> ProcessOptions:

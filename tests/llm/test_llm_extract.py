@@ -116,3 +116,24 @@ def test_documents_go_only_to_local_endpoints_unless_opted_in() -> None:
                   "http://[::1]:8080/v1", "http://192.168.1.20:8000/v1"):
         assert build_client(LlmSettings(base_url=local, model="m")) is not None, local
     assert build_client(LlmSettings()) is None  # off unless configured
+
+
+def test_the_cli_reads_with_the_model_configured_in_the_environment(fake: FakeOpenAI,
+                                                                   pdf_rules: DocumentResult) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import PDF
+
+    fake.push(reply(reading_from(pdf_rules)))
+    env = {**os.environ, "ATTEST_LLM__EXTRACTOR": "merged", "ATTEST_LLM__BASE_URL": fake.url,
+           "ATTEST_LLM__MODEL": "fake-model"}
+    cli = [sys.executable, "-c", "from attest.cli import app; app()", "check", "--format", "json", str(PDF)]
+    out = subprocess.run(cli, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["invoice"]["seller_name"]["source"] == "merged" and len(result["llm"]["calls"]) == 1
+    env.pop("ATTEST_LLM__BASE_URL")
+    out = subprocess.run(cli, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert out.returncode == 2 and "ATTEST_LLM__BASE_URL" in out.stderr
