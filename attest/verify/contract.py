@@ -59,6 +59,8 @@ def _seals(ev: ContractEvidence, seals: Sequence[Seal], doc: str) -> list[CheckR
     parties = [f.value for f in (ev.party_a, ev.party_b) if f is not None]
     readable = party_seals(seals) if parties else []
     judged = [judge_seal(seal, parties, document_id=doc, role="party") for seal in readable]
+    if not judged:
+        return []  # no ring read well enough to name anyone: nothing to claim either way
     problems = [c for c in judged if c.severity != "pass"]
     return problems or [result("seal.names_party", "pass", "印章与合同当事人一致", "the seals name the parties",
                                doc=doc, fields=["seals"])]

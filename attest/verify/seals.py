@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from attest.data import load
 from attest.extract.seal import Seal, names_match
 from attest.schemas.checks import CheckResult
 from attest.verify.messages import result
 
-# Supervision seals of the tax bureau (全国统一发票监制, 国家税务总局…) name no party.
-_AUTHORITY = re.compile(r"税务|监制|市场监督|工商行政|公证")
-# Ring text is only compared when it reads as an organisation's name; a partly read ring (专用章, digits)
-# says nothing either way.
-_ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|分公司|店|厂|部|中心|社|行|馆|院|所|站|合作社|商行)")
+
+@cache
+def _authority() -> re.Pattern[str]:
+    return re.compile("|".join(load("seals")["authority_words"]))
+
+
+@cache
+def _organisation() -> re.Pattern[str]:
+    return re.compile(r"[\u4e00-\u9fff]{2,}(?:" + "|".join(load("seals")["organisation_endings"]) + ")")
 
 
 def party_seals(seals: Sequence[Seal]) -> list[Seal]:
     """Seals whose ring was read well enough to name an organisation that can be a party."""
-    return [s for s in seals if s.text_confidence >= 0.8 and _ORGANISATION.search(s.text)
-            and not _AUTHORITY.search(s.text)]
+    return [s for s in seals if s.text_confidence >= 0.8 and _organisation().search(s.text)
+            and not _authority().search(s.text)]
 
 
 def check_seal_party(seals: Sequence[Seal], party: str | None, *, document_id: str, role: str) -> list[CheckResult]:
