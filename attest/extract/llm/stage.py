@@ -89,7 +89,8 @@ def _scene(pages: list[OcrPage], image: Image.Image, shop: ShopPhotoEvidence | N
     shown = (_jpeg(image, client.settings.image_max_side),)
     rendered = render(prompt, lines=_line_text(pages) or "（无）", images=shown)
     reading = ask(client, rendered, prompt.schema, images=shown, call_log=report.calls)
-    assert isinstance(reading, ShopSceneReading)
+    if not isinstance(reading, ShopSceneReading):  # the prompt file names another schema: a packaging error
+        raise LlmError(f"prompt {prompt.name} does not answer with ShopSceneReading", code="llm.prompt_invalid")
     sign = squash(reading.signboard or "")
     backing = [ln for p in pages for ln in p.lines if sign and squash(ln.text) and squash(ln.text) in sign]
     grounded = bool(sign) and sign in "".join(squash(ln.text) for ln in backing)
