@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -107,10 +108,12 @@ def test_labelled_folder_through_the_cli(tmp_path: Path) -> None:
     assert metrics["application"]["available"] is False
 
 
-def test_unbuilt_extractor_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_model_extractor_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEST_LLM__")}
     out = subprocess.run([*ATTEST, "eval", "run", str(SAMPLES), "--out", str(tmp_path), "--extractor", "llm"],
-                         capture_output=True, text=True, timeout=120, check=False)
-    assert out.returncode == 2 and "LLM extractors issue" in out.stderr
+                         capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert out.returncode == 2 and "ATTEST_LLM__BASE_URL" in out.stderr
+    assert not (tmp_path / "docs").exists()  # refused before any document was processed
 
 
 @pytest.mark.slow
