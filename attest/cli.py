@@ -12,6 +12,7 @@ import typer
 from attest import cli_assess
 from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
+from attest.cli_service import service_app
 from attest.errors import AttestError, EngineUnavailable, InputError
 from attest.extract.flat import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
@@ -21,6 +22,7 @@ from attest.settings import get_settings
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read and check merchant evidence.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(patterns_app, name="patterns")
+app.add_typer(service_app, name="service")
 app.command("assess")(cli_assess.assess)
 app.command("replay")(cli_assess.replay)
 app.command("audit-verify")(cli_assess.audit_verify)

@@ -78,6 +78,20 @@ class LlmSettings(BaseModel):
                                      "model.")
 
 
+class ServiceSettings(BaseModel):
+    """The REST service: its database, in-process worker and upload limits."""
+
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user@127.0.0.1:5432/attest; unset means "
+                          "SQLite at `<data_dir>/attest.db`.")
+    workers: int = Field(0, ge=0, description="In-process worker threads; 0 means one per core.")
+    job_lease_s: float = Field(600.0, gt=0, description="A running job not finished after this long is taken "
+                                                        "over by another worker (its first worker died).")
+    max_files_per_request: int = Field(10, ge=1, description="Files accepted in one upload request.")
+    max_documents_per_application: int = Field(40, ge=1, description="Documents one application may hold.")
+    rate_limit_per_minute: int = Field(600, ge=1, description="Requests one API key may make per minute.")
+
+
 class Settings(BaseSettings):
     """Everything attest can be configured with; defaults give a working offline system."""
 
@@ -88,6 +102,8 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     patterns: PatternSettings = Field(default_factory=PatternSettings,
                                       description="The known-pattern store (ChromaDB) and its embedder.")
+    service: ServiceSettings = Field(default_factory=ServiceSettings,
+                                     description="The REST service, its database and worker.")
     llm: LlmSettings = Field(default_factory=LlmSettings,
                              description="The optional LLM and vision-LLM extractors.")
 

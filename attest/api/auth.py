@@ -1,0 +1,76 @@
+"""API keys: `atk_<prefix>_<secret>`; only the secret's SHA-256 is stored. A key belongs to one tenant and has a
+role; a `merchant` key reaches one merchant's data only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from attest.api.problems import Problem
+from attest.store.db import Database
+from attest.store.models import ApiKey
+
+ROLES = ("client", "merchant", "reviewer", "admin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    tenant_id: str
+    role: str
+    merchant_id: str | None
+
+    def may_see(self, tenant_id: str, merchant_id: str) -> bool:
+        return self.tenant_id == tenant_id and (self.merchant_id is None or self.merchant_id == merchant_id)
+
+
+def new_key(db: Database, *, tenant_id: str, role: str, merchant_id: str | None = None) -> str:
+    """Create a key and return it in full: the only time it is ever shown."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    with db.session() as s:
+        s.add(ApiKey(tenant_id=tenant_id, role=role, merchant_id=merchant_id, prefix=prefix,
+                     secret_sha256=hashlib.sha256(secret.encode()).hexdigest()))
+    return f"atk_{prefix}_{secret}"
+
+
+def authenticate(db: Database, header: str | None) -> Principal:
+    if not header:
+        raise Problem(401, "unauthorized", "An API key is required", "send `Authorization: Bearer atk_…`")
+    token = header.removeprefix("Bearer ").strip()
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "atk":
+        raise Problem(401, "unauthorized", "Malformed API key")
+    with db.session() as s:
+        key = s.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    digest = hashlib.sha256(parts[2].encode()).hexdigest()
+    if key is None or key.revoked or not hmac.compare_digest(digest, key.secret_sha256):
+        raise Problem(401, "unauthorized", "Unknown or revoked API key")
+    return Principal(key_id=key.id, tenant_id=key.tenant_id, role=key.role, merchant_id=key.merchant_id)
+
+
+class RateLimiter:
+    """A fixed one-minute window per key, in this process (a shared limiter comes with scale-out)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._windows: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key_id: str) -> None:
+        minute = int(time.time() // 60)
+        with self._lock:
+            start, count = self._windows.get(key_id, (minute, 0))
+            if start != minute:
+                start, count = minute, 0
+            if count >= self.per_minute:
+                raise Problem(429, "rate-limited", "Too many requests for this API key",
+                              retry_after=60 - int(time.time() % 60))
+            self._windows[key_id] = (start, count + 1)

@@ -1,0 +1,55 @@
+"""RFC 9457 problem details: every error leaves the API as application/problem+json with a stable `type`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from attest.errors import AttestError, InputError
+
+BASE = "https://attest.dev/problems/"
+
+
+class Problem(Exception):
+    def __init__(self, status: int, type_: str, title: str, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or title)
+        self.status, self.type, self.title, self.detail, self.extra = status, type_, title, detail, extra
+
+
+def problem_response(status: int, type_: str, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": BASE + type_, "title": title, "status": status, **({"detail": detail} if detail else {}), **extra}
+    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+async def on_problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.status, exc.type, exc.title, exc.detail, **exc.extra)
+
+
+async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    return problem_response(422, "validation", "The request is not valid", errors=errors)
+
+
+async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kinds = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}
+    return problem_response(exc.status_code, kinds.get(exc.status_code, f"http-{exc.status_code}"),
+                            str(exc.detail))
+
+
+async def on_attest(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AttestError)
+    status = 413 if exc.code in ("input.too_large", "input.image_too_large", "input.too_many_pages") else (
+        415 if exc.code == "input.unsupported_media_type" else 422 if isinstance(exc, InputError) else 503)
+    return problem_response(status, exc.code.replace(".", "-"), str(exc))
+
+
+HANDLERS = {Problem: on_problem, RequestValidationError: on_validation, StarletteHTTPException: on_http,
+            AttestError: on_attest}

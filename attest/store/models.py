@@ -1,0 +1,124 @@
+"""Tables. Ids are opaque strings (prefix + random), money is Numeric, results are stored as JSON text."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(10)}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # Every timestamp is stored with its zone (UTC): PostgreSQL `timestamptz`, ISO text in SQLite.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+class Tenant(Base):
+    """A bank or programme running attest; every row below belongs to one."""
+
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("tnt"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """A client app's key: only its SHA-256 is kept; `merchant_id` narrows it to one merchant's data."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("key"))
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    merchant_id: Mapped[str | None] = mapped_column(ForeignKey("merchants.id"), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))  # client | merchant | reviewer | admin
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    revoked: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("mer"))
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18))
+    industry: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    city_tier: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    current_limit: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
+    declared_monthly_revenue: Mapped[Decimal | None] = mapped_column(Numeric(16, 2), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("tenant_id", "uscc"),)
+
+
+class Application(Base):
+    """A request for uplift: open (uploads) → submitted → decided (or failed)."""
+
+    __tablename__ = "applications"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    assessment_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    trail_jsonl: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Document(Base):
+    """One upload in one application; its bytes live in the blob store under `sha256`."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("doc"))
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    group_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | processing | done | refused
+    result_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("application_id", "sha256"),)
+
+
+class Job(Base):
+    """Work recorded before it runs: a worker claims it with a token; a stale claim is taken over."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
+    kind: Mapped[str] = mapped_column(String(30))  # process_document | assess_application
+    target_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),
+                      UniqueConstraint("kind", "target_id"))
+
+
+class IdempotentResponse(Base):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed for any repeat of it."""
+
+    __tablename__ = "idempotent_responses"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # api key id + the client's key
+    fingerprint: Mapped[str] = mapped_column(String(64))  # method, path and body hash: reuse with other data is refused
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

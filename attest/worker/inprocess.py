@@ -1,0 +1,56 @@
+"""The default worker: threads in the API process that claim jobs from the database and run them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from attest.worker import queue, tasks
+
+log = logging.getLogger("attest.worker")
+
+
+class InProcessWorker:
+    def __init__(self, ctx: tasks.Context, *, threads: int = 0, poll_s: float = 0.2) -> None:
+        self.ctx = ctx
+        self.threads = threads or os.cpu_count() or 1
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._pool: list[threading.Thread] = []
+
+    def start(self) -> None:
+        n = queue.requeue_running(self.ctx.db)
+        if n:
+            log.warning("requeued %d jobs left running by a previous process", n)
+        for i in range(self.threads):
+            t = threading.Thread(target=self._loop, name=f"attest-worker-{i}", daemon=True)
+            t.start()
+            self._pool.append(t)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        for t in self._pool:
+            t.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
+            if job is None:
+                self._wake.wait(self.poll_s)
+                self._wake.clear()
+                continue
+            try:
+                tasks.run(self.ctx, job.kind, job.target_id)
+                queue.finish(self.ctx.db, job)
+            except Exception as exc:  # a task bug must not kill the worker; the job records it
+                log.exception("job %s failed", job.id)
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                tasks.on_failure(self.ctx, job.kind, job.target_id, error)
+                queue.finish(self.ctx.db, job, error=error)
+            self._wake.set()  # finishing a job may have enqueued the next (an assessment)

@@ -1,0 +1,131 @@
+"""The task code: what one job does. Pure of scheduling, so an in-process pool or Celery can run it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attest.audit.chain import export_jsonl
+from attest.audit.record import record_application
+from attest.errors import InputError
+from attest.patterns.store import PatternStore, Submission
+from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
+from attest.schemas.decision import MerchantProfile
+from attest.schemas.document import DocumentResult
+from attest.score import Policy
+from attest.settings import Settings
+from attest.store.blobs import BlobStore
+from attest.store.db import Database
+from attest.store.models import Application, Document, Merchant, utcnow
+from attest.worker.queue import enqueue
+
+FINAL = ("done", "refused")
+
+
+@dataclass
+class Context:
+    """Everything a task needs, built once per worker process."""
+
+    db: Database
+    blobs: BlobStore
+    engines: Engines
+    policy: Policy
+    patterns: PatternStore | None
+    settings: Settings
+
+
+def _options(ctx: Context, day: date) -> ProcessOptions:
+    # The application's own day, not the day the job runs: a job re-run after a crash gives the same result.
+    s = ctx.settings
+    return ProcessOptions(limits=s.limits, ocr=s.ocr, today=day, extractor=s.llm.extractor)
+
+
+def process_document_job(ctx: Context, document_id: str) -> None:
+    with ctx.db.session() as s:
+        doc = s.get(Document, document_id)
+        if doc is None or doc.status in FINAL:
+            return  # already processed: the job ran before a crash and only its bookkeeping was lost
+        app = s.get(Application, doc.application_id)
+        assert app is not None
+        sha, filename, day = doc.sha256, doc.filename, app.created_at.date()
+        doc.status = "processing"
+    data = ctx.blobs.get(sha)
+    try:
+        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day))
+        # The whole result, OCR lines included: every field's provenance points at them.
+        update = {"status": "done", "result_json": result.model_dump_json()}
+    except InputError as exc:
+        update = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+    with ctx.db.session() as s:
+        doc = s.get(Document, document_id)
+        assert doc is not None
+        for k, v in update.items():
+            setattr(doc, k, v)
+        _maybe_assess(s, doc.application_id)
+
+
+def _maybe_assess(s: Session, application_id: str) -> None:
+    """Once a submitted application's last document is final, its assessment is enqueued (once)."""
+    app = s.get(Application, application_id)
+    if app is None or app.status != "submitted":
+        return
+    statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
+    if all(st in FINAL for st in statuses):
+        enqueue(s, "assess_application", application_id)
+
+
+def profile(m: Merchant, day: date) -> MerchantProfile:
+    return MerchantProfile(id=m.id, name=m.name, uscc=m.uscc, industry=m.industry, city=m.city, city_tier=m.city_tier,
+                           current_limit=Decimal(m.current_limit), application_date=day,
+                           declared_monthly_revenue=(Decimal(m.declared_monthly_revenue)
+                                                     if m.declared_monthly_revenue is not None else None))
+
+
+def assess_application_job(ctx: Context, application_id: str) -> None:
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.status == "decided":
+            return
+        merchant = s.get(Merchant, app.merchant_id)
+        assert merchant is not None
+        docs = s.scalars(select(Document).where(Document.application_id == application_id,
+                                                Document.status == "done").order_by(Document.created_at)).all()
+        results = [DocumentResult.model_validate_json(d.result_json or "{}") for d in docs]
+        who = profile(merchant, app.created_at.date())
+        submitted = app.submitted_at or utcnow()
+    sub = Submission(merchant=who.id, merchant_uscc=who.uscc, merchant_name=who.name, application=application_id,
+                     submitted_at=submitted.isoformat())
+    assessment = assess_application(who, results, policy=ctx.policy, patterns=ctx.patterns, submission=sub)
+    if ctx.patterns is not None:
+        ctx.patterns.remember(sub, results)  # idempotent: a re-run after a crash stores nothing twice
+    trail = record_application(who, results, assessment, at=submitted)
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        assert app is not None
+        app.assessment_json = assessment.model_dump_json()
+        app.trail_jsonl = export_jsonl(trail)
+        app.status, app.decided_at = "decided", utcnow()
+
+
+TASKS = {"process_document": process_document_job, "assess_application": assess_application_job}
+
+
+def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
+    """A task that raised (a bug, not bad input): its target still reaches a final state, saying so."""
+    with ctx.db.session() as s:
+        if kind == "process_document":
+            doc = s.get(Document, target_id)
+            if doc is not None and doc.status not in FINAL:
+                doc.status, doc.error_code, doc.error_message = "refused", "processing.failed", error
+                _maybe_assess(s, doc.application_id)
+        elif (app := s.get(Application, target_id)) is not None and app.status != "decided":
+            app.status = "failed"
+
+
+def run(ctx: Context, kind: str, target_id: str) -> None:
+    TASKS[kind](ctx, target_id)
+

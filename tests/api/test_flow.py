@@ -1,0 +1,81 @@
+"""The mobile app's flow over real HTTP: merchant → application → upload → submit → poll → decision → audit."""
+
+from __future__ import annotations
+
+import httpx
+
+from attest.audit.chain import load_jsonl, verify_chain
+from attest.audit.replay import replay
+
+from ..conftest import SAMPLES
+from .conftest import Live, wait_decided
+
+PDF = SAMPLES / "inv18_digital_normal_transport_discount.pdf"
+PHOTO = SAMPLES / "inv14_digital_normal_2023_cmcc_heyuan.jpg"
+SELLER = {"name": "滴滴出行科技有限公司", "uscc": "911201163409833307", "industry": "logistics", "city_tier": 2,
+          "current_limit": "30000"}
+
+
+def test_upload_submit_poll_decide_and_export(live: Live) -> None:
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        merchant = c.post("/v1/merchants", json=SELLER, headers=headers)
+        assert merchant.status_code == 201, merchant.text
+        app = c.post("/v1/applications", json={"merchant_id": merchant.json()["id"]}, headers=headers).json()
+        files = [("files", (PDF.name, PDF.read_bytes(), "application/pdf")),
+                 ("files", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))]
+        up = c.post(f"/v1/applications/{app['id']}/documents", files=files, headers=headers)
+        assert up.status_code == 202 and [d["status"] for d in up.json()] == ["queued", "queued"], up.text
+        again = c.post(f"/v1/applications/{app['id']}/documents", files=files[:1], headers=headers)
+        assert again.json()[0]["id"] == up.json()[0]["id"]  # the same bytes are one document
+        sub = c.post(f"/v1/applications/{app['id']}/submit", headers=headers)
+        assert sub.status_code == 202 and sub.json()["status"] == "submitted"
+        late = c.post(f"/v1/applications/{app['id']}/documents", files=files[:1], headers=headers)
+        assert late.status_code == 409 and late.headers["content-type"] == "application/problem+json"
+        done = wait_decided(c, app["id"], headers)
+        assert {d["status"] for d in done["documents"]} == {"done"}
+        assert {d["kind"] for d in done["documents"]} == {"invoice"}
+        decision = done["decision"]
+        assert decision["policy_version"] == "credit-v3" and decision["outcome"] in ("auto_approve", "review",
+                                                                                   "decline")
+        one = c.get(f"/v1/documents/{done['documents'][0]['id']}", headers=headers).json()
+        assert one["result"]["invoice"]["seller_name"]["value"] == "滴滴出行科技有限公司"
+        trail = c.get(f"/v1/applications/{app['id']}/audit", headers=headers)
+        assert trail.status_code == 200 and trail.headers["content-type"].startswith("application/x-ndjson")
+        events = load_jsonl(trail.text)
+        assert verify_chain(events).ok and replay(events).identical
+
+
+def test_errors_are_problem_json_and_nothing_stored_is_lost(live: Live) -> None:
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        assert c.get("/v1/applications/app_nope").status_code == 401
+        bad = c.post("/v1/merchants", json={**SELLER, "uscc": "123"}, headers=headers)
+        assert bad.status_code == 422 and bad.json()["type"].endswith("/validation")
+        m = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        assert c.post("/v1/merchants", json=SELLER, headers=headers).status_code == 409
+        app = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=headers).json()
+        good = ("files", (PDF.name, PDF.read_bytes(), "application/pdf"))
+        assert c.post(f"/v1/applications/{app['id']}/documents", files=[good], headers=headers).status_code == 202
+        for name, data, status in [("empty.jpg", b"", 422), ("notes.txt", "hello 你好".encode(), 415),
+                                   ("evil.pdf", b"\x89PNG\r\n\x1a\n" + b"%PDF-1.7" + b"\0" * 64, 415)]:
+            r = c.post(f"/v1/applications/{app['id']}/documents", files=[good, ("files", (name, data, "x/y"))],
+                       headers=headers)
+            assert r.status_code == status and r.headers["content-type"] == "application/problem+json", r.text
+        got = c.get(f"/v1/applications/{app['id']}", headers=headers).json()
+        assert len(got["documents"]) == 1  # refused requests stored nothing, the earlier upload is intact
+        assert c.post(f"/v1/applications/{app['id']}/submit", headers=headers).status_code == 202
+        assert wait_decided(c, app["id"], headers)["documents"][0]["status"] == "done"
+
+
+def test_idempotency_key_replays_the_first_response(live: Live) -> None:
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        m = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        once = {**headers, "Idempotency-Key": "k-1"}
+        a = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=once)
+        b = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=once)
+        assert a.status_code == b.status_code == 201 and a.json()["id"] == b.json()["id"]
+        assert b.headers.get("idempotent-replayed") == "true"
+        other = c.post("/v1/applications", json={"merchant_id": "mer_other"}, headers=once)
+        assert other.status_code == 422 and other.json()["type"].endswith("/idempotency-key-reused")
