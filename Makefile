@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := tests/data/samples
 
-.PHONY: run test lint bench system-deps install clean
+.PHONY: run check test lint bench system-deps install clean
 
 system-deps:
 	@# CJK fonts render the synthetic invoices; apt is only called when a font is missing.
@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml
 install: system-deps $(STAMP)
 
 run: install
+	$(BIN)/attest service run --demo
+
+check: install
 	$(BIN)/attest check $(SAMPLES)/*.pdf $(SAMPLES)/*.png $(SAMPLES)/*.jpg
 
 lint: install

@@ -29,6 +29,11 @@ class Principal:
     def may_see(self, tenant_id: str, merchant_id: str) -> bool:
         return self.tenant_id == tenant_id and (self.merchant_id is None or self.merchant_id == merchant_id)
 
+    def require_uploader(self) -> None:
+        """Applications and uploads come from client apps and merchants; reviewers only read (and decide)."""
+        if self.role not in ("client", "merchant", "admin"):
+            raise Problem(403, "forbidden", f"A {self.role} key cannot change applications")
+
 
 def new_key(db: Database, *, tenant_id: str, role: str, merchant_id: str | None = None) -> str:
     """Create a key and return it in full: the only time it is ever shown."""

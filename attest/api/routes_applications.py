@@ -56,6 +56,8 @@ def _out(s: Session, app: Application) -> ApplicationOut:
 async def create_application(body: ApplicationIn, request: Request, who: PrincipalDep,
                              state: StateDep) -> JSONResponse:
     """Open an application (a request for uplift) for one of the tenant's merchants."""
+    who.require_uploader()
+
     async def produce() -> JSONResponse:
         with state.db.session() as s:
             m = s.get(Merchant, body.merchant_id)
@@ -87,6 +89,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
     """Store the files (deduplicated by SHA-256, never overwritten) and queue them; 202 with each one's status.
 
     Every file is checked before any is stored: one bad file refuses the request and stores nothing."""
+    who.require_uploader()
     limits = state.settings.limits
     if len(files) > state.settings.service.max_files_per_request:
         raise Problem(413, "too-many-files", f"At most {state.settings.service.max_files_per_request} files "
@@ -137,6 +140,8 @@ async def upload_documents(application_id: str, request: Request, who: Principal
 async def submit_application(application_id: str, request: Request, who: PrincipalDep,
                              state: StateDep) -> JSONResponse:
     """Close the application to uploads; it is decided once every document is processed."""
+    who.require_uploader()
+
     async def produce() -> JSONResponse:
         with state.db.session() as s:
             app = _application(s, who, application_id)
