@@ -41,6 +41,7 @@ test: lint
 bench: install
 	$(BIN)/python -m eval.bench
 	$(BIN)/python -m eval.bench_patterns
+	$(BIN)/python -m eval.bench_service
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

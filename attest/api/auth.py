@@ -46,7 +46,28 @@ def new_key(db: Database, *, tenant_id: str, role: str, merchant_id: str | None 
     return f"atk_{prefix}_{secret}"
 
 
+# Verified keys for a short while: a phone uploading pages back to back costs one lookup, and a revoked key
+# stops working within this many seconds.
+_CACHE_S = 10.0
+_cache: dict[str, tuple[float, Principal]] = {}
+_cache_lock = threading.Lock()
+
+
 def authenticate(db: Database, header: str | None) -> Principal:
+    if header:
+        with _cache_lock:
+            hit = _cache.get(header)
+        if hit is not None and time.monotonic() - hit[0] < _CACHE_S:
+            return hit[1]
+    who = _authenticate(db, header)
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[header or ""] = (time.monotonic(), who)
+    return who
+
+
+def _authenticate(db: Database, header: str | None) -> Principal:
     if not header:
         raise Problem(401, "unauthorized", "An API key is required", "send `Authorization: Bearer atk_…`")
     token = header.removeprefix("Bearer ").strip()

@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
@@ -58,7 +59,7 @@ async def create_application(body: ApplicationIn, request: Request, who: Princip
     """Open an application (a request for uplift) for one of the tenant's merchants."""
     who.require_uploader()
 
-    async def produce() -> JSONResponse:
+    def work() -> JSONResponse:
         with state.db.session() as s:
             m = s.get(Merchant, body.merchant_id)
             if m is None or not who.may_see(m.tenant_id, m.id):
@@ -69,7 +70,7 @@ async def create_application(body: ApplicationIn, request: Request, who: Princip
             out = _out(s, app)
         return JSONResponse(jsonable_encoder(out), status_code=201)
 
-    return await idempotent(request, who, state.db, produce)
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
 @router.get("/v1/applications/{application_id}", response_model=ApplicationOut)
@@ -107,7 +108,11 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                           f"{name}: {exc}") from exc
         payloads.append((name, data))
 
-    async def produce() -> JSONResponse:
+    def work() -> JSONResponse:
+        # Blocking work (fsync of the blobs, the database) runs in the thread pool, never on the event loop.
+        # Blobs are written first and outside the transaction: a row never points at a missing blob, and the
+        # fsync does not hold the database. A blob whose request then fails is kept, unreferenced and harmless.
+        shas = [state.blobs.put(data) for _, data in payloads]
         with state.db.session() as s:
             app = _application(s, who, application_id)
             if app.status != "open":
@@ -118,8 +123,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                 raise Problem(413, "too-many-documents", "The application would exceed "
                               f"{state.settings.service.max_documents_per_application} documents")
             out = []
-            for name, data in payloads:
-                sha = state.blobs.put(data)  # before the row: a row never points at a missing blob
+            for (name, data), sha in zip(payloads, shas, strict=True):
                 doc = s.scalar(select(Document).where(Document.application_id == app.id, Document.sha256 == sha))
                 if doc is None:
                     doc = Document(application_id=app.id, sha256=sha, filename=name, size=len(data),
@@ -132,7 +136,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
             state.worker.wake()
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
-    return await idempotent(request, who, state.db, produce)
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
 @router.post("/v1/applications/{application_id}/submit", status_code=202, response_model=ApplicationOut,
@@ -142,7 +146,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
     """Close the application to uploads; it is decided once every document is processed."""
     who.require_uploader()
 
-    async def produce() -> JSONResponse:
+    def work() -> JSONResponse:
         with state.db.session() as s:
             app = _application(s, who, application_id)
             if app.status != "open":
@@ -159,7 +163,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
             state.worker.wake()
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
-    return await idempotent(request, who, state.db, produce)
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
 @router.get("/v1/applications/{application_id}/audit", response_class=PlainTextResponse,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from attest.api.idempotency import idempotent
 from attest.api.models import MerchantIn, MerchantOut
@@ -29,7 +30,7 @@ async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep,
     if who.role not in ("client", "admin"):
         raise Problem(403, "forbidden", "This key cannot create merchants")
 
-    async def produce() -> JSONResponse:
+    def work() -> JSONResponse:
         with state.db.session() as s:
             if s.scalar(select(Merchant.id).where(Merchant.tenant_id == who.tenant_id,
                                                   Merchant.uscc == body.uscc)) is not None:
@@ -40,7 +41,7 @@ async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep,
             out = _out(m)
         return JSONResponse(jsonable_encoder(out), status_code=201)
 
-    return await idempotent(request, who, state.db, produce)
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
 @router.get("/{merchant_id}", response_model=MerchantOut, responses={404: {"description": "No such merchant"}})

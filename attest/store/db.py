@@ -3,6 +3,8 @@ setting; the schema comes from the Alembic migrations in `attest/store/migration
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +53,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and makes waiting writers sleep in growing steps (its busy handler),
+        # which turns 20 concurrent uploads into a long latency tail. Transactions of this process queue on a
+        # lock instead; they are short (no OCR runs inside one). PostgreSQL needs no such thing.
+        self._serial = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.sessions() as s, s.begin():
+        with self._serial, self.sessions() as s, s.begin():
             yield s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -39,6 +40,10 @@ class InProcessWorker:
             t.join(timeout=30)
 
     def _loop(self) -> None:
+        # OCR threads yield the CPU to the API's threads: an upload is acknowledged quickly even while every
+        # core reads documents (Linux schedules threads as tasks, so a thread's own niceness applies).
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while not self._stop.is_set():
             job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
             if job is None:
