@@ -20,10 +20,13 @@ class Problem(Exception):
         self.status, self.type, self.title, self.detail, self.extra = status, type_, title, detail, extra
 
 
-def problem_response(status: int, type_: str, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+def problem_response(status: int, type_: str, title: str, detail: str | None = None,
+                     headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": BASE + type_, "title": title, "status": status, **({"detail": detail} if detail else {}), **extra}
-    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    headers = dict(headers or {})
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers or None)
 
 
 async def on_problem(_: Request, exc: Exception) -> JSONResponse:
@@ -39,9 +42,11 @@ async def on_validation(_: Request, exc: Exception) -> JSONResponse:
 
 async def on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    kinds = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}
+    kinds = {400: "malformed-body", 404: "not-found", 405: "method-not-allowed", 401: "unauthorized",
+             403: "forbidden"}
+    # Starlette's own headers are kept: a 405 names the allowed methods in `Allow` (RFC 9110).
     return problem_response(exc.status_code, kinds.get(exc.status_code, f"http-{exc.status_code}"),
-                            str(exc.detail))
+                            str(exc.detail), headers=dict(exc.headers or {}))
 
 
 async def on_attest(_: Request, exc: Exception) -> JSONResponse:
@@ -53,3 +58,24 @@ async def on_attest(_: Request, exc: Exception) -> JSONResponse:
 
 HANDLERS = {Problem: on_problem, RequestValidationError: on_validation, StarletteHTTPException: on_http,
             AttestError: on_attest}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": {
+        "type": "object", "required": ["type", "title", "status"],
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                       "detail": {"type": "string"}}}}}}
+
+
+# Answers every route can give, documented once (RFC 9457 bodies).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem("The body could not be parsed (not JSON, or broken multipart)"),
+    401: _problem("No API key, or an unknown or revoked one"),
+    403: _problem("The key's role may not do this"),
+    404: _problem("No such resource in the caller's tenant (another tenant's ids read as absent)"),
+    409: _problem("The resource is not in a state that allows this"),
+    413: _problem("Over a size or count limit"),
+    415: _problem("Not an image or PDF"),
+    422: _problem("The request is not valid"),
+    429: _problem("Rate limit reached; see Retry-After"),
+}

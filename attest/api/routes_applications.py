@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
 from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut
-from attest.api.problems import Problem
+from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import PrincipalDep, StateDep
 from attest.errors import InputError
 from attest.ingest.sniff import sniff_media_type
@@ -24,7 +24,7 @@ from attest.store.models import Application, Document, Merchant, utcnow
 from attest.worker.queue import enqueue
 from attest.worker.tasks import FINAL
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
 
 
 def _application(s: Session, who: Principal, application_id: str) -> Application:
@@ -85,7 +85,8 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
                         415: {"description": "Not an image or PDF"},
                         409: {"description": "The application is no longer open"}})
 async def upload_documents(application_id: str, request: Request, who: PrincipalDep, state: StateDep,
-                           files: Annotated[list[UploadFile], File(description="Images or PDFs.")],
+                           files: Annotated[list[UploadFile], File(description="Images or PDFs.",
+                                                                   json_schema_extra={"minItems": 1})],
                            group_id: Annotated[str | None, Form(max_length=64)] = None) -> JSONResponse:
     """Store the files (deduplicated by SHA-256, never overwritten) and queue them; 202 with each one's status.
 

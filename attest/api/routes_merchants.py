@@ -10,11 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from attest.api.idempotency import idempotent
 from attest.api.models import MerchantIn, MerchantOut
-from attest.api.problems import Problem
+from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import PrincipalDep, StateDep
 from attest.store.models import Merchant
 
-router = APIRouter(prefix="/v1/merchants", tags=["merchants"])
+router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=COMMON_RESPONSES)
 
 
 def _out(m: Merchant) -> MerchantOut:
