@@ -90,6 +90,10 @@ class ServiceSettings(BaseModel):
     max_files_per_request: int = Field(10, ge=1, description="Files accepted in one upload request.")
     max_documents_per_application: int = Field(40, ge=1, description="Documents one application may hold.")
     rate_limit_per_minute: int = Field(600, ge=1, description="Requests one API key may make per minute.")
+    webhook_url: str | None = Field(
+        None, description="POSTed a JSON notice when an application is decided; unset means poll only.")
+    webhook_secret: str | None = Field(
+        None, description="HMAC-SHA256 key; the notice carries `X-Attest-Signature: sha256=<hex of the body>`.")
 
 
 class Settings(BaseSettings):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +18,7 @@ from attest.audit.record import record_application
 from attest.errors import InputError
 from attest.patterns.store import PatternStore, Submission
 from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
-from attest.schemas.decision import MerchantProfile
+from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score import Policy
 from attest.settings import Settings
@@ -109,9 +113,36 @@ def assess_application_job(ctx: Context, application_id: str) -> None:
         app.assessment_json = assessment.model_dump_json()
         app.trail_jsonl = export_jsonl(trail)
         app.status, app.decided_at = "decided", utcnow()
+        if ctx.settings.service.webhook_url:
+            enqueue(s, "notify", application_id)
 
 
-TASKS = {"process_document": process_document_job, "assess_application": assess_application_job}
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def notify_job(ctx: Context, application_id: str) -> None:
+    """Tell the client app an application is decided: a small signed notice; the details are fetched with the key."""
+    url, secret = ctx.settings.service.webhook_url, ctx.settings.service.webhook_secret
+    if not url:
+        return
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.assessment_json is None:
+            return
+        decision = Assessment.model_validate_json(app.assessment_json).decision
+        notice = {"event": "application.decided", "application_id": app.id, "merchant_id": app.merchant_id,
+                  "outcome": decision.outcome, "uplift": str(decision.uplift)}
+    body = json.dumps(notice, ensure_ascii=False, sort_keys=True).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Attest-Signature"] = sign(secret, body)
+    response = httpx.post(url, content=body, headers=headers, timeout=10)
+    response.raise_for_status()  # a failed delivery fails the job, which records why
+
+
+TASKS = {"process_document": process_document_job, "assess_application": assess_application_job,
+         "notify": notify_job}
 
 
 def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +64,11 @@ class Live:
         return {"Authorization": f"Bearer {new_key(self.db, tenant_id=tenant_id, role=role, merchant_id=merchant_id)}"}
 
 
-@pytest.fixture()
-def live(database: str, tmp_path: Path) -> Iterator[Live]:
+@contextmanager
+def serve(settings: Settings) -> Iterator[Live]:
     """The real app under uvicorn on a free port, with its in-process worker."""
-    settings = Settings(data_dir=tmp_path / "data", service=ServiceSettings(database_url=database, workers=2))
-    migrate(database)
+    assert settings.service.database_url is not None
+    migrate(settings.service.database_url)
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(),
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -77,13 +78,20 @@ def live(database: str, tmp_path: Path) -> Iterator[Live]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    db = Database(database)
+    db = Database(settings.service.database_url)
     try:
         yield Live(url=url, db=db, settings=settings)
     finally:
         server.should_exit = True
         thread.join(timeout=60)
         db.engine.dispose()
+
+
+@pytest.fixture()
+def live(database: str, tmp_path: Path) -> Iterator[Live]:
+    with serve(Settings(data_dir=tmp_path / "data",
+                        service=ServiceSettings(database_url=database, workers=2))) as running:
+        yield running
 
 
 def wait_decided(client: httpx.Client, app_id: str, headers: dict[str, str], timeout: float = 240) -> dict:
