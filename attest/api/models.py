@@ -27,6 +27,11 @@ class MerchantIn(BaseModel):
 
 
 class MerchantOut(MerchantIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "mer_3f9a0c1d2e4b5a6c7d8e", "name": "兰溪市悦济舫餐厅", "uscc": "92330781MA2EDMFU50",
+        "industry": "catering", "city": "兰溪", "city_tier": 3, "current_limit": "50000.00",
+        "declared_monthly_revenue": "120000.00", "created_at": "2026-11-29T03:15:38Z"}]})
+
     id: str
     created_at: datetime
 
@@ -38,6 +43,14 @@ class ApplicationIn(BaseModel):
 
 
 class DocumentOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "doc_d8c8b6a0ea22baefdb3d", "filename": "invoice.jpg", "size": 248113, "group_id": None,
+        "sha256": "00efe8e2e00e76b45b6f5943ca5182bc475042b67267be25169da25b22d3d90e", "status": "done",
+        "kind": "invoice", "error": None, "checks": [{"code": "uscc.checksum", "severity": "pass",
+                                                       "message": "校验码正确 / the check digit is right",
+                                                       "refs": [{"document": "00efe8e2…", "field": "seller_tax_id"}],
+                                                       "details": {}}]}]})
+
     id: str
     filename: str
     sha256: str
@@ -50,6 +63,14 @@ class DocumentOut(BaseModel):
 
 
 class ApplicationOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "app_9f67e59fc17dbaca55b0", "merchant_id": "mer_3f9a0c1d2e4b5a6c7d8e", "status": "submitted",
+        "created_at": "2026-11-29T03:15:38Z", "submitted_at": "2026-11-29T03:16:02Z", "decided_at": None,
+        "documents": [{"id": "doc_d8c8b6a0ea22baefdb3d", "filename": "invoice.jpg", "size": 248113,
+                       "sha256": "00efe8e2e00e76b45b6f5943ca5182bc475042b67267be25169da25b22d3d90e",
+                       "status": "processing", "group_id": None, "kind": None, "error": None, "checks": []}],
+        "checks": [], "decision": None}]})
+
     id: str
     merchant_id: str
     status: Literal["open", "submitted", "decided", "failed"] = Field(
@@ -64,6 +85,12 @@ class ApplicationOut(BaseModel):
 
 class DocumentResultOut(BaseModel):
     """The whole processing result of one document (fields with provenance, checks, timings)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "doc_d8c8b6a0ea22baefdb3d", "application_id": "app_9f67e59fc17dbaca55b0", "status": "done",
+        "result": {"classification": {"kind": "invoice", "confidence": 0.97},
+                   "invoice": {"seller_name": {"value": "滴滴出行科技有限公司", "confidence": 1.0, "source": "rule",
+                                               "lines": ["p1-l22"]}}}}]})
 
     id: str
     application_id: str
