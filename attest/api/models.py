@@ -56,7 +56,8 @@ class DocumentOut(BaseModel):
     sha256: str
     size: int
     group_id: str | None = None
-    status: Literal["queued", "processing", "done", "refused"]
+    status: Literal["queued", "processing", "done", "refused", "grouped"] = Field(
+        description="`grouped`: a page read as part of its group's first document.")
     kind: str | None = Field(None, description="What the document was read as, once processed.")
     error: dict[str, str] | None = Field(None, description="Why the document was refused (`code`, `message`).")
     checks: list[CheckResult] = Field(default_factory=list)

@@ -87,7 +87,10 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
 async def upload_documents(application_id: str, request: Request, who: PrincipalDep, state: StateDep,
                            files: Annotated[list[UploadFile], File(description="Images or PDFs.",
                                                                    json_schema_extra={"minItems": 1})],
-                           group_id: Annotated[str | None, Form(max_length=64)] = None) -> JSONResponse:
+                           group_id: Annotated[str | None, Form(
+                               max_length=64, description="Pages photographed one by one (a contract): every "
+                               "upload with the same group id is joined, in upload order, into one document "
+                               "at submit.")] = None) -> JSONResponse:
     """Store the files (deduplicated by SHA-256, never overwritten) and queue them; 202 with each one's status.
 
     Every file is checked before any is stored: one bad file refuses the request and stores nothing."""
@@ -131,7 +134,9 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                                    group_id=group_id)
                     s.add(doc)
                     s.flush()
-                    enqueue(s, "process_document", doc.id)
+                    if group_id is None:
+                        enqueue(s, "process_document", doc.id)
+                    # A group's pages may arrive over several requests: they are joined and read at submit.
                 out.append(_document_out(doc))
         if state.worker is not None:
             state.worker.wake()
@@ -152,10 +157,18 @@ async def submit_application(application_id: str, request: Request, who: Princip
             app = _application(s, who, application_id)
             if app.status != "open":
                 raise Problem(409, "application-not-open", "The application was already submitted")
-            statuses = s.scalars(select(Document.status).where(Document.application_id == app.id)).all()
-            if not statuses:
+            docs = s.scalars(select(Document).where(Document.application_id == app.id)
+                             .order_by(Document.created_at, Document.id)).all()
+            if not docs:
                 raise Problem(409, "application-empty", "Upload at least one document before submitting")
+            statuses = [d.status for d in docs]
             app.status, app.submitted_at = "submitted", utcnow()
+            leads: dict[str, str] = {}
+            for d in docs:
+                if d.group_id is not None:
+                    leads.setdefault(d.group_id, d.id)
+            for lead_id in leads.values():
+                enqueue(s, "process_group", lead_id)
             if all(st in FINAL for st in statuses):
                 enqueue(s, "assess_application", app.id)
             s.flush()

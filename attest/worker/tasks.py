@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from attest.audit.chain import export_jsonl
 from attest.audit.record import record_application
 from attest.errors import InputError
+from attest.ingest.combine import pages_to_pdf
 from attest.patterns.store import PatternStore, Submission
 from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
 from attest.schemas.decision import Assessment, MerchantProfile
@@ -27,7 +28,7 @@ from attest.store.db import Database
 from attest.store.models import Application, Document, Merchant, utcnow
 from attest.worker.queue import enqueue
 
-FINAL = ("done", "refused")
+FINAL = ("done", "refused", "grouped")  # grouped: a page whose group was read as one document
 
 
 @dataclass
@@ -70,6 +71,39 @@ def process_document_job(ctx: Context, document_id: str) -> None:
         for k, v in update.items():
             setattr(doc, k, v)
         _maybe_assess(s, doc.application_id)
+
+
+def process_group_job(ctx: Context, lead_id: str) -> None:
+    """The pages uploaded under one group id, joined in upload order and read as one document (the lead's)."""
+    with ctx.db.session() as s:
+        lead = s.get(Document, lead_id)
+        if lead is None or lead.status in FINAL:
+            return
+        app = s.get(Application, lead.application_id)
+        assert app is not None
+        members = s.scalars(select(Document).where(Document.application_id == lead.application_id,
+                                                   Document.group_id == lead.group_id)
+                            .order_by(Document.created_at, Document.id)).all()
+        shas, ids, day = [d.sha256 for d in members], [d.id for d in members], app.created_at.date()
+        lead.status = "processing"
+    limits = ctx.settings.limits
+    try:
+        pdf = pages_to_pdf([ctx.blobs.get(sha) for sha in shas], limits=limits, max_side=ctx.settings.ocr.max_side)
+        ctx.blobs.put(pdf)  # kept beside the pages: the bytes that were read, for any later replay
+        result = process_document(pdf, f"group-{lead_id}.pdf", engines=ctx.engines, options=_options(ctx, day))
+        lead_update = {"status": "done", "result_json": result.model_dump_json()}
+    except InputError as exc:
+        lead_update = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+    with ctx.db.session() as s:
+        for doc_id in ids:
+            doc = s.get(Document, doc_id)
+            assert doc is not None
+            if doc_id == lead_id:
+                for k, v in lead_update.items():
+                    setattr(doc, k, v)
+            else:
+                doc.status, doc.error_message = "grouped", f"read as a page of {lead_id}"
+        _maybe_assess(s, lead.application_id)
 
 
 def _maybe_assess(s: Session, application_id: str) -> None:
@@ -141,8 +175,8 @@ def notify_job(ctx: Context, application_id: str) -> None:
     response.raise_for_status()  # a failed delivery fails the job, which records why
 
 
-TASKS = {"process_document": process_document_job, "assess_application": assess_application_job,
-         "notify": notify_job}
+TASKS = {"process_document": process_document_job, "process_group": process_group_job,
+         "assess_application": assess_application_job, "notify": notify_job}
 
 
 def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
