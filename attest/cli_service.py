@@ -64,3 +64,27 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[in
     if demo:
         demo_tenant()
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@service_app.command("add-reviewer")
+def add_reviewer_cmd(tenant: Annotated[str, typer.Option(help="Tenant id.")],
+                     username: Annotated[str, typer.Option()],
+                     role: Annotated[str, typer.Option(help="reviewer | admin")] = "reviewer") -> None:
+    """Create a reviewer account; the password is read from the prompt (or ATTEST_REVIEWER_PASSWORD)."""
+    import os
+
+    from attest.api.accounts import add_reviewer
+    from attest.settings import get_settings
+    from attest.store.db import Database, database_url, migrate
+
+    password = os.environ.get("ATTEST_REVIEWER_PASSWORD") or typer.prompt("password", hide_input=True,
+                                                                           confirmation_prompt=True)
+    s = get_settings()
+    url = database_url(s.service.database_url, s.data_dir)
+    migrate(url)
+    try:
+        rid = add_reviewer(Database(url), tenant_id=tenant, username=username, password=password, role=role)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    typer.echo(f"reviewer {rid} ({role})")

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from attest.api import routes_applications, routes_merchants
+from attest.api import routes_applications, routes_auth, routes_merchants
 from attest.api.auth import RateLimiter
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
     handlers: dict[Any, Any] = HANDLERS
     for exc, handler in handlers.items():
         app.add_exception_handler(exc, handler)
+    app.include_router(routes_auth.router)
     app.include_router(routes_merchants.router)
     app.include_router(routes_applications.router)
     return app

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from attest.api.problems import Problem
 from attest.store.db import Database
-from attest.store.models import ApiKey
+from attest.store.models import ApiKey, utcnow
 
 ROLES = ("client", "merchant", "reviewer", "admin")
 
@@ -79,6 +79,8 @@ def _authenticate(db: Database, header: str | None) -> Principal:
     digest = hashlib.sha256(parts[2].encode()).hexdigest()
     if key is None or key.revoked or not hmac.compare_digest(digest, key.secret_sha256):
         raise Problem(401, "unauthorized", "Unknown or revoked API key")
+    if key.expires_at is not None and key.expires_at <= utcnow():
+        raise Problem(401, "unauthorized", "The session has expired; log in again")
     return Principal(key_id=key.id, tenant_id=key.tenant_id, role=key.role, merchant_id=key.merchant_id)
 
 

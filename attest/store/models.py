@@ -55,6 +55,23 @@ class ApiKey(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A reviewer's login session is a key too: short-lived, tied to the account.
+    reviewer_id: Mapped[str | None] = mapped_column(ForeignKey("reviewers.id"), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Reviewer(Base):
+    """A person who reviews applications: a login (scrypt password hash), a role, one tenant."""
+
+    __tablename__ = "reviewers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("rev"))
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # reviewer | admin
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("tenant_id", "username"),)
 
 
 class Merchant(Base):
