@@ -181,7 +181,11 @@ async def submit_application(application_id: str, request: Request, who: Princip
 
 
 @router.get("/v1/applications/{application_id}/audit", response_class=PlainTextResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}}, 409: {"description": "Not decided yet"}})
+            responses={200: {"content": {"application/x-ndjson": {"example": (
+                '{"seq":0,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"application.created",'
+                '"payload":{…},"payload_sha256":"9f2c…","prev_hash":"","hash":"5b1e…"}\n'
+                '{"seq":1,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"document.processed",…}\n')}}},
+                       409: {"description": "Not decided yet"}})
 def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> PlainTextResponse:
     """The application's hash-chained audit trail as JSON Lines (`attest replay` reads it)."""
     with state.db.session() as s:
