@@ -16,7 +16,9 @@ from .conftest import Live
 def test_no_server_errors_and_schema_conformance(live: Live, tmp_path: Path) -> None:
     key = live.key(live.tenant())["Authorization"]
     cli = Path(sys.executable).parent / "schemathesis"
-    out = subprocess.run([str(cli), "run", f"{live.url}/openapi.json", "-H", f"Authorization: {key}",
+    config = Path(__file__).with_name("schemathesis.toml")
+    out = subprocess.run([str(cli), "--config-file", str(config), "run", f"{live.url}/openapi.json",
+                          "-H", f"Authorization: {key}",
                           "--checks", "all", "--max-examples", "30", "--phases", "examples,coverage,fuzzing",
                           # "Schema-valid data must be accepted" cannot hold for uploads: OpenAPI can say a part is
                           # binary, not that it must be a decodable image or PDF under the size limits, and
