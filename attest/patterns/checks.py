@@ -55,13 +55,13 @@ def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submiss
                     Ref(document=h.document, field="invoice_number")]
             if h.merchant == merchant.id:
                 out.append(result_refs("dup.invoice.resubmitted", "info", "该发票曾在本商户的其他申请中提交",
-                                  "this invoice was submitted in another application of this merchant", refs,
-                                  **_other(h)))
+                                       "this invoice was submitted in another application of this merchant", refs,
+                                       **_other(h)))
             elif not mine:
                 out.append(result_refs("dup.invoice.cross_merchant", "fail",
-                                  "他人已提交的发票，且申请人不是该发票的买卖方",
-                                  "another merchant submitted this invoice, and the applicant is neither its seller "
-                                  "nor its buyer", refs, **_other(h)))
+                                       "他人已提交的发票，且申请人不是该发票的买卖方",
+                                       "another merchant submitted this invoice, and the applicant is neither its "
+                                       "seller nor its buyer", refs, **_other(h)))
             else:
                 other_party = h.merchant_uscc in parties
                 out.append(result_refs(
@@ -163,9 +163,9 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
                         and containment(without(shingles(t.text, n), generic), text) >= spec["min_jaccard"]]
         for t in matched:
             out.append(result_refs("pattern.known_forgery", "fail", "与已知伪造模板或失信主体一致",
-                              "matches a known forged template or a listed identity",
-                              [Ref(document=doc.document_id, field="text" if t.text else t.key.split(":")[0])],
-                              template=t.id, rationale=t.rationale))
+                                   "matches a known forged template or a listed identity",
+                                   [Ref(document=doc.document_id, field="text" if t.text else t.key.split(":")[0])],
+                                   template=t.id, rationale=t.rationale))
     return out
 
 
@@ -199,9 +199,9 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
     if declared is not None and not (Decimal(str(bench.monthly_revenue_low)) / 3 <= declared
                                      <= high * Decimal(str(spec["revenue_multiple"]))):
         out.append(result_refs("benchmark.revenue_implausible", "warn", "申报的月营业额不在同业常见范围内",
-                          "the declared monthly revenue is outside this industry's usual range", [],
-                          declared=declared, benchmark_low=bench.monthly_revenue_low,
-                          benchmark_high=bench.monthly_revenue_high, source=bench.source))
+                               "the declared monthly revenue is outside this industry's usual range", [],
+                               declared=declared, benchmark_low=bench.monthly_revenue_low,
+                               benchmark_high=bench.monthly_revenue_high, source=bench.source))
     return out
 
 
