@@ -13,7 +13,7 @@ from attest import cli_assess
 from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
 from attest.cli_service import service_app
-from attest.errors import AttestError, EngineUnavailable, InputError
+from attest.errors import AttestError, InputError
 from attest.extract.flat import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.document import DocumentResult
@@ -29,15 +29,9 @@ app.command("audit-verify")(cli_assess.audit_verify)
 
 
 def _engines() -> Engines:
-    from attest.extract.llm import build_client
-    from attest.ocr import create_ocr_engine
+    from attest.engines import build_engines
 
-    s = get_settings()
-    llm = build_client(s.llm) if s.llm.extractor != "rules" else None
-    if s.llm.extractor != "rules" and llm is None:
-        raise EngineUnavailable(f"ATTEST_LLM__EXTRACTOR={s.llm.extractor} needs ATTEST_LLM__BASE_URL and "
-                                "ATTEST_LLM__MODEL")
-    return Engines(ocr=create_ocr_engine(s.ocr), llm=llm)
+    return build_engines(get_settings())
 
 
 def _options() -> ProcessOptions:

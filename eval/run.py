@@ -56,14 +56,19 @@ _EXTRACTOR = "rules"
 
 def _init_worker(threads: int, extractor: str = "rules") -> None:
     global _ENGINES, _EXTRACTOR
-    from attest.extract.llm import build_client
-    from attest.ocr import create_ocr_engine
-    from attest.pipeline import Engines
-    from attest.settings import OcrSettings, get_settings
+    from attest.engines import build_engines
+    from attest.settings import OcrSettings
 
-    llm = build_client(get_settings().llm) if extractor != "rules" else None
-    _ENGINES = Engines(ocr=create_ocr_engine(OcrSettings(threads=threads)), llm=llm)
+    _ENGINES = build_engines(_settings_for(extractor), ocr=OcrSettings(threads=threads))
     _EXTRACTOR = extractor
+
+
+def _settings_for(extractor: str) -> Any:
+    """The process settings with the run's extractor in place of the configured one."""
+    from attest.settings import get_settings
+
+    s = get_settings()
+    return s.model_copy(update={"llm": s.llm.model_copy(update={"extractor": extractor})})
 
 
 def _flat(result: Any) -> dict[str, Any]:
@@ -193,13 +198,9 @@ def run_corpus(source: Path, out: Path, *, extractor: str = "rules", workers: in
     """Process every document not yet done; returns the run record."""
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; one of {', '.join(EXTRACTORS)}")
-    if extractor != "rules":
-        from attest.extract.llm import build_client
-        from attest.settings import get_settings
+    from attest.engines import llm_for
 
-        if build_client(get_settings().llm) is None:  # raises for a remote endpoint without the opt-in
-            raise ValueError(f"the {extractor!r} extractor needs a model: set ATTEST_LLM__BASE_URL and "
-                             "ATTEST_LLM__MODEL (see README, 'LLM extractors')")
+    llm_for(_settings_for(extractor).llm)  # refuses a model extractor without a model before any work starts
     corpus = load_corpus(source)
     todo = [t for t in tasks_of(corpus, out) if not Path(t.out).exists()]
     workers = workers or os.cpu_count() or 1

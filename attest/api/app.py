@@ -19,10 +19,8 @@ from attest.store.db import Database, database_url, migrate
 
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     """Migrate, open the stores and build the engines once; start the in-process worker."""
-    from attest.extract.llm import build_client
-    from attest.ocr import create_ocr_engine
+    from attest.engines import build_engines
     from attest.patterns.store import PatternStore
-    from attest.pipeline import Engines
     from attest.score import load_policy
     from attest.worker.inprocess import InProcessWorker
     from attest.worker.tasks import Context
@@ -33,9 +31,7 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     blobs = BlobStore(settings.data_dir / "blobs")
     worker = None
     if start_worker:
-        llm = build_client(settings.llm) if settings.llm.extractor != "rules" else None
-        engines = Engines(ocr=create_ocr_engine(settings.ocr), llm=llm)
-        ctx = Context(db=db, blobs=blobs, engines=engines, policy=load_policy(),
+        ctx = Context(db=db, blobs=blobs, engines=build_engines(settings), policy=load_policy(),
                       patterns=PatternStore.open(settings.patterns, settings.data_dir), settings=settings)
         worker = InProcessWorker(ctx, threads=settings.service.workers)
         worker.start()

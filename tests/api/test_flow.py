@@ -79,3 +79,15 @@ def test_idempotency_key_replays_the_first_response(live: Live) -> None:
         assert b.headers.get("idempotent-replayed") == "true"
         other = c.post("/v1/applications", json={"merchant_id": "mer_other"}, headers=once)
         assert other.status_code == 422 and other.json()["type"].endswith("/idempotency-key-reused")
+
+
+def test_the_service_will_not_start_with_a_model_extractor_and_no_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from attest.api.app import build_state
+    from attest.errors import EngineUnavailable
+    from attest.settings import LlmSettings, Settings
+
+    settings = Settings(data_dir=tmp_path, llm=LlmSettings(extractor="merged"))
+    with pytest.raises(EngineUnavailable, match="ATTEST_LLM__BASE_URL"):
+        build_state(settings)

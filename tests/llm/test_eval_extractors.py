@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from attest.errors import EngineUnavailable
 from attest.layout.normalize import find_money, parse_decimal
 from attest.settings import get_settings
 from eval.report import compare, write_report
@@ -69,5 +70,5 @@ def test_the_harness_runs_every_extractor_side_by_side(model_env: FakeOpenAI, tm
 def test_an_llm_run_without_a_model_says_what_to_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ATTEST_LLM__BASE_URL", raising=False)
     get_settings.cache_clear()
-    with pytest.raises(ValueError, match="ATTEST_LLM__BASE_URL"):
+    with pytest.raises(EngineUnavailable, match="ATTEST_LLM__BASE_URL"):
         run_corpus(SAMPLES, tmp_path / "x", extractor="llm", workers=1, progress=False)
