@@ -168,7 +168,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
                 if d.group_id is not None:
                     leads.setdefault(d.group_id, d.id)
             for lead_id in leads.values():
-                enqueue(s, "process_group", lead_id)
+                enqueue(s, "process_document", lead_id)  # reads the whole group
             if all(st in FINAL for st in statuses):
                 enqueue(s, "assess_application", app.id)
             s.flush()

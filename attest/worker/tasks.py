@@ -49,61 +49,59 @@ def _options(ctx: Context, day: date) -> ProcessOptions:
     return ProcessOptions(limits=s.limits, ocr=s.ocr, today=day, extractor=s.llm.extractor)
 
 
+def _group(s: Session, lead: Document) -> list[Document]:
+    """The documents read together with `lead`: itself, or every page of its group in upload order."""
+    if lead.group_id is None:
+        return [lead]
+    return list(s.scalars(select(Document).where(Document.application_id == lead.application_id,
+                                                 Document.group_id == lead.group_id)
+                          .order_by(Document.created_at, Document.id)))
+
+
 def process_document_job(ctx: Context, document_id: str) -> None:
+    """Read one upload; for the first page of a group, read every page of the group joined in upload order."""
     with ctx.db.session() as s:
-        doc = s.get(Document, document_id)
-        if doc is None or doc.status in FINAL:
-            return  # already processed: the job ran before a crash and only its bookkeeping was lost
-        app = s.get(Application, doc.application_id)
-        assert app is not None
-        sha, filename, day = doc.sha256, doc.filename, app.created_at.date()
-        doc.status = "processing"
-    data = ctx.blobs.get(sha)
-    try:
-        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day))
-        # The whole result, OCR lines included: every field's provenance points at them.
-        update = {"status": "done", "result_json": result.model_dump_json()}
-    except InputError as exc:
-        update = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
-    with ctx.db.session() as s:
-        doc = s.get(Document, document_id)
-        assert doc is not None
-        for k, v in update.items():
-            setattr(doc, k, v)
-        _maybe_assess(s, doc.application_id)
-
-
-def process_group_job(ctx: Context, lead_id: str) -> None:
-    """The pages uploaded under one group id, joined in upload order and read as one document (the lead's)."""
-    with ctx.db.session() as s:
-        lead = s.get(Document, lead_id)
+        lead = s.get(Document, document_id)
         if lead is None or lead.status in FINAL:
-            return
+            return  # already processed: the job ran before a crash and only its bookkeeping was lost
         app = s.get(Application, lead.application_id)
         assert app is not None
-        members = s.scalars(select(Document).where(Document.application_id == lead.application_id,
-                                                   Document.group_id == lead.group_id)
-                            .order_by(Document.created_at, Document.id)).all()
-        shas, ids, day = [d.sha256 for d in members], [d.id for d in members], app.created_at.date()
+        members = _group(s, lead)
+        shas, ids, filename, day = [d.sha256 for d in members], [d.id for d in members], lead.filename, \
+            app.created_at.date()
+        grouped = lead.group_id is not None
         lead.status = "processing"
-    limits = ctx.settings.limits
+    outcome: dict[str, str | None]
     try:
-        pdf = pages_to_pdf([ctx.blobs.get(sha) for sha in shas], limits=limits, max_side=ctx.settings.ocr.max_side)
-        ctx.blobs.put(pdf)  # kept beside the pages: the bytes that were read, for any later replay
-        result = process_document(pdf, f"group-{lead_id}.pdf", engines=ctx.engines, options=_options(ctx, day))
-        lead_update = {"status": "done", "result_json": result.model_dump_json()}
+        if grouped:
+            data = pages_to_pdf([ctx.blobs.get(sha) for sha in shas], limits=ctx.settings.limits,
+                                max_side=ctx.settings.ocr.max_side)
+            ctx.blobs.put(data)  # kept beside the pages: the bytes that were read, for any later replay
+            filename = f"group-{document_id}.pdf"
+        else:
+            data = ctx.blobs.get(shas[0])
+        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day))
+        # The whole result, OCR lines included: every field's provenance points at them.
+        outcome = {"status": "done", "result_json": result.model_dump_json()}
     except InputError as exc:
-        lead_update = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+        outcome = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+    _settle(ctx, document_id, ids, **outcome)
+
+
+def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> None:
+    """Write the lead document's final state, mark the rest of its group read with it, maybe assess."""
     with ctx.db.session() as s:
+        application_id = ""
         for doc_id in ids:
             doc = s.get(Document, doc_id)
             assert doc is not None
+            application_id = doc.application_id
             if doc_id == lead_id:
-                for k, v in lead_update.items():
+                for k, v in lead.items():
                     setattr(doc, k, v)
             else:
                 doc.status, doc.error_message = "grouped", f"read as a page of {lead_id}"
-        _maybe_assess(s, lead.application_id)
+        _maybe_assess(s, application_id)
 
 
 def _maybe_assess(s: Session, application_id: str) -> None:
@@ -175,20 +173,24 @@ def notify_job(ctx: Context, application_id: str) -> None:
     response.raise_for_status()  # a failed delivery fails the job, which records why
 
 
-TASKS = {"process_document": process_document_job, "process_group": process_group_job,
-         "assess_application": assess_application_job, "notify": notify_job}
+TASKS = {"process_document": process_document_job, "assess_application": assess_application_job,
+         "notify": notify_job}
 
 
 def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
     """A task that raised (a bug, not bad input): its target still reaches a final state, saying so."""
-    with ctx.db.session() as s:
-        if kind == "process_document":
-            doc = s.get(Document, target_id)
-            if doc is not None and doc.status not in FINAL:
-                doc.status, doc.error_code, doc.error_message = "refused", "processing.failed", error
-                _maybe_assess(s, doc.application_id)
-        elif (app := s.get(Application, target_id)) is not None and app.status != "decided":
-            app.status = "failed"
+    if kind == "process_document":
+        with ctx.db.session() as s:
+            lead = s.get(Document, target_id)
+            if lead is None or lead.status in FINAL:
+                return
+            ids = [d.id for d in _group(s, lead)]
+        _settle(ctx, target_id, ids, status="refused", error_code="processing.failed", error_message=error)
+    elif kind == "assess_application":
+        with ctx.db.session() as s:
+            app = s.get(Application, target_id)
+            if app is not None and app.status != "decided":
+                app.status = "failed"
 
 
 def run(ctx: Context, kind: str, target_id: str) -> None:
