@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from attest.api.auth import new_key
 from attest.api.problems import Problem
 from attest.store.db import Database
-from attest.store.models import ApiKey, Reviewer, Tenant, utcnow
+from attest.store.models import Reviewer, Tenant, utcnow
 
 SESSION_HOURS = 8
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms and 16 MiB per check on this machine
@@ -58,9 +59,6 @@ def login(db: Database, *, tenant_id: str, username: str, password: str) -> tupl
     ok = check_password(password, r.password_hash if r is not None else _DUMMY)
     if r is None or not ok or r.disabled:
         raise Problem(401, "login-failed", "Unknown account or wrong password")
-    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    with db.session() as s:
-        s.add(ApiKey(tenant_id=r.tenant_id, role=r.role, prefix=prefix, reviewer_id=r.id,
-                     secret_sha256=hashlib.sha256(secret.encode()).hexdigest(),
-                     expires_at=utcnow() + timedelta(hours=SESSION_HOURS)))
-    return f"atk_{prefix}_{secret}", r.role
+    key = new_key(db, tenant_id=r.tenant_id, role=r.role, reviewer_id=r.id,
+                  expires_at=utcnow() + timedelta(hours=SESSION_HOURS))
+    return key, r.role

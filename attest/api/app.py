@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from attest.api import routes_applications, routes_auth, routes_merchants
-from attest.api.auth import RateLimiter
+from attest.api.auth import Authenticator, RateLimiter
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
 from attest.settings import Settings
@@ -36,7 +36,7 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         worker = InProcessWorker(ctx, threads=settings.service.workers)
         worker.start()
     return AppState(settings=settings, db=db, blobs=blobs, worker=worker,
-                    limiter=RateLimiter(settings.service.rate_limit_per_minute))
+                    limiter=RateLimiter(settings.service.rate_limit_per_minute), authenticate=Authenticator(db))
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:

@@ -9,6 +9,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -35,36 +36,41 @@ class Principal:
             raise Problem(403, "forbidden", f"A {self.role} key cannot change applications")
 
 
-def new_key(db: Database, *, tenant_id: str, role: str, merchant_id: str | None = None) -> str:
-    """Create a key and return it in full: the only time it is ever shown."""
+def new_key(db: Database, *, tenant_id: str, role: str, merchant_id: str | None = None,
+            reviewer_id: str | None = None, expires_at: datetime | None = None) -> str:
+    """Create a key (or a reviewer's session key) and return it in full: the only time it is ever shown."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     with db.session() as s:
         s.add(ApiKey(tenant_id=tenant_id, role=role, merchant_id=merchant_id, prefix=prefix,
-                     secret_sha256=hashlib.sha256(secret.encode()).hexdigest()))
+                     secret_sha256=hashlib.sha256(secret.encode()).hexdigest(), reviewer_id=reviewer_id,
+                     expires_at=expires_at))
     return f"atk_{prefix}_{secret}"
 
 
-# Verified keys for a short while: a phone uploading pages back to back costs one lookup, and a revoked key
-# stops working within this many seconds.
-_CACHE_S = 10.0
-_cache: dict[str, tuple[float, Principal]] = {}
-_cache_lock = threading.Lock()
+class Authenticator:
+    """Checks keys against the database, remembering verified ones for `ttl_s`: a phone uploading pages back
+    to back costs one lookup, and a revoked key or an expired session stops working within that time."""
 
+    def __init__(self, db: Database, *, ttl_s: float = 10.0, size: int = 10_000) -> None:
+        self.db, self.ttl_s, self.size = db, ttl_s, size
+        self._seen: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
 
-def authenticate(db: Database, header: str | None) -> Principal:
-    if header:
-        with _cache_lock:
-            hit = _cache.get(header)
-        if hit is not None and time.monotonic() - hit[0] < _CACHE_S:
+    def __call__(self, header: str | None) -> Principal:
+        # Remembered by the header's digest, so no key is held in memory in the clear.
+        digest = hashlib.sha256((header or "").encode()).hexdigest()
+        with self._lock:
+            hit = self._seen.get(digest)
+        if hit is not None and time.monotonic() - hit[0] < self.ttl_s:
             return hit[1]
-    who = _authenticate(db, header)
-    with _cache_lock:
-        if len(_cache) > 10_000:
-            _cache.clear()
-        _cache[header or ""] = (time.monotonic(), who)
-    return who
+        who = _authenticate(self.db, header)
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[digest] = (time.monotonic(), who)
+        return who
 
 
 def _authenticate(db: Database, header: str | None) -> Principal:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from attest.api.auth import Principal, RateLimiter, authenticate
+from attest.api.auth import Authenticator, Principal, RateLimiter
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
@@ -21,6 +21,7 @@ class AppState:
     blobs: BlobStore
     worker: InProcessWorker | None
     limiter: RateLimiter
+    authenticate: Authenticator
 
 
 def get_state(request: Request) -> AppState:
@@ -32,7 +33,7 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 
 def get_principal(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    who = authenticate(state.db, authorization)
+    who = state.authenticate(authorization)
     state.limiter.check(who.key_id)
     return who
 
