@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import openai
-from langchain_core.exceptions import OutputParserException
+from langchain_core.exceptions import ModelRefusalError, OutputParserException
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
@@ -40,6 +40,7 @@ class LlmClient:
     """A chat model plus the bounds on using it; safe to share between threads."""
 
     chat: BaseChatModel
+    vision_chat: BaseChatModel  # the same object as `chat` unless a separate vision model is configured
     model: str
     vision_model: str
     settings: LlmSettings
@@ -62,8 +63,11 @@ def build_client(settings: LlmSettings) -> LlmClient | None:
         raise EngineUnavailable(
             f"LLM endpoint {settings.base_url} is not a local address; documents are only sent there with "
             "ATTEST_LLM__ALLOW_REMOTE=true")
-    return LlmClient(chat=_chat(settings, settings.model), model=settings.model,
-                     vision_model=settings.vision_model or settings.model, settings=settings)
+    chat = _chat(settings, settings.model)
+    vision_model = settings.vision_model or settings.model
+    vision_chat = chat if vision_model == settings.model else _chat(settings, vision_model)
+    return LlmClient(chat=chat, vision_chat=vision_chat, model=settings.model, vision_model=vision_model,
+                     settings=settings)
 
 
 def _error_code(exc: Exception) -> str:
@@ -100,8 +104,7 @@ def ask(client: LlmClient, rendered: Rendered, schema: type[BaseModel], *, image
     Raises `LlmError` with a specific code (timeout, rate_limited, server_error, refused, malformed, …) that
     carries the last reply and the tokens spent; the caller keeps the rule-based result.
     """
-    model = client.vision_model if images else client.model
-    chat = client.chat if not images or model == client.model else _chat(client.settings, model)
+    model, chat = (client.vision_model, client.vision_chat) if images else (client.model, client.chat)
     # The schema goes out as JSON Schema and the reply is validated here, not inside the client: a reply that
     # fails validation then still comes back with its raw text and token usage, and can be re-asked.
     structured = chat.with_structured_output(schema.model_json_schema(), method=client.settings.structured_output,
@@ -134,7 +137,7 @@ def ask(client: LlmClient, rendered: Rendered, schema: type[BaseModel], *, image
                     error = exc
             reply = _text_of(out.get("raw"))
             record.last_attempt = reply[:2000]
-            if error is not None and type(error).__name__.endswith("RefusalError"):
+            if isinstance(error, ModelRefusalError):
                 raise LlmError(f"{model} refused: {error}", code="llm.refused", last_attempt=reply,
                                input_tokens=record.input_tokens, output_tokens=record.output_tokens)
             problem = str(error) if error is not None else "no answer in the required structure"
