@@ -20,13 +20,11 @@ def seed_demo() -> tuple[str, str, str]:
 
     from attest.api.auth import new_key
     from attest.settings import get_settings
-    from attest.store.db import Database, database_url, migrate
+    from attest.store.db import open_database
     from attest.store.models import Merchant, Tenant
 
     s = get_settings()
-    url = database_url(s.service.database_url, s.data_dir)
-    migrate(url)
-    db = Database(url)
+    db = open_database(s.service.database_url, s.data_dir)
     with db.session() as session:
         tenant = session.scalar(select(Tenant).where(Tenant.name == "demo"))
         if tenant is None:
@@ -75,15 +73,14 @@ def add_reviewer_cmd(tenant: Annotated[str, typer.Option(help="Tenant id.")],
 
     from attest.api.accounts import add_reviewer
     from attest.settings import get_settings
-    from attest.store.db import Database, database_url, migrate
+    from attest.store.db import open_database
 
     password = os.environ.get("ATTEST_REVIEWER_PASSWORD") or typer.prompt("password", hide_input=True,
                                                                            confirmation_prompt=True)
     s = get_settings()
-    url = database_url(s.service.database_url, s.data_dir)
-    migrate(url)
     try:
-        rid = add_reviewer(Database(url), tenant_id=tenant, username=username, password=password, role=role)
+        db = open_database(s.service.database_url, s.data_dir)
+        rid = add_reviewer(db, tenant_id=tenant, username=username, password=password, role=role)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc

@@ -14,7 +14,7 @@ from attest.api.problems import HANDLERS
 from attest.api.state import AppState
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
-from attest.store.db import Database, database_url, migrate
+from attest.store.db import open_database
 
 
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
@@ -25,9 +25,7 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     from attest.worker.inprocess import InProcessWorker
     from attest.worker.tasks import Context
 
-    url = database_url(settings.service.database_url, settings.data_dir)
-    migrate(url)
-    db = Database(url)
+    db = open_database(settings.service.database_url, settings.data_dir)
     blobs = BlobStore(settings.data_dir / "blobs")
     worker = None
     if start_worker:

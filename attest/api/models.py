@@ -27,7 +27,7 @@ class MerchantIn(BaseModel):
 
 
 class MerchantOut(MerchantIn):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
         "id": "mer_3f9a0c1d2e4b5a6c7d8e", "name": "兰溪市悦济舫餐厅", "uscc": "92330781MA2EDMFU50",
         "industry": "catering", "city": "兰溪", "city_tier": 3, "current_limit": "50000.00",
         "declared_monthly_revenue": "120000.00", "created_at": "2026-11-29T03:15:38Z"}]})

@@ -17,12 +17,6 @@ from attest.store.models import Merchant
 router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=COMMON_RESPONSES)
 
 
-def _out(m: Merchant) -> MerchantOut:
-    return MerchantOut(id=m.id, name=m.name, uscc=m.uscc, industry=m.industry, city=m.city, city_tier=m.city_tier,
-                       current_limit=m.current_limit, declared_monthly_revenue=m.declared_monthly_revenue,
-                       created_at=m.created_at)
-
-
 @router.post("", status_code=201, response_model=MerchantOut,
              responses={409: {"description": "A merchant with this USCC exists in the tenant"}})
 async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep, state: StateDep) -> JSONResponse:
@@ -38,7 +32,7 @@ async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep,
             m = Merchant(tenant_id=who.tenant_id, **body.model_dump())
             s.add(m)
             s.flush()
-            out = _out(m)
+            out = MerchantOut.model_validate(m)
         return JSONResponse(jsonable_encoder(out), status_code=201)
 
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
@@ -50,4 +44,4 @@ def get_merchant(merchant_id: str, who: PrincipalDep, state: StateDep) -> Mercha
         m = s.get(Merchant, merchant_id)
         if m is None or not who.may_see(m.tenant_id, m.id):
             raise Problem(404, "not-found", "No such merchant")  # another tenant's id reads as absent
-        return _out(m)
+        return MerchantOut.model_validate(m)

@@ -62,3 +62,10 @@ class Database:
     def session(self) -> Iterator[Session]:
         with self._serial, self.sessions() as s, s.begin():
             yield s
+
+
+def open_database(url: str | None, data_dir: Path) -> Database:
+    """The configured database (SQLite under `data_dir` when `url` is unset), migrated to the newest schema."""
+    resolved = database_url(url, data_dir)
+    migrate(resolved)
+    return Database(resolved)
