@@ -92,7 +92,9 @@ def _scene(pages: list[OcrPage], image: Image.Image, shop: ShopPhotoEvidence | N
     if not isinstance(reading, ShopSceneReading):  # the prompt file names another schema: a packaging error
         raise LlmError(f"prompt {prompt.name} does not answer with ShopSceneReading", code="llm.prompt_invalid")
     sign = squash(reading.signboard or "")
-    backing = [ln for p in pages for ln in p.lines if sign and squash(ln.text) and squash(ln.text) in sign]
+    # As for fields: only the photo's own text backs the sign, and never a line that addresses a model.
+    backing = [ln for p in pages for ln in p.lines
+               if sign and squash(ln.text) and squash(ln.text) in sign and not addresses_a_model(ln.text)]
     grounded = bool(sign) and sign in "".join(squash(ln.text) for ln in backing)
     flags = [f for f in reading.red_flags if f in spec["red_flags"]]
     report.scene = ShopScene(place=reading.place, signboard=reading.signboard, signboard_grounded=grounded,
