@@ -143,7 +143,10 @@ class PatternStore:
     def __init__(self, client: ClientAPI, embedder: EmbeddingFunction[Documents]) -> None:
         self.client = client
         ef: Any = embedder  # chroma types the function over documents or images; ours embed text
-        cosine: Any = {"hnsw": {"space": "cosine"}}
+        # Contract texts come in clusters of near-copies (one template, other amounts). With Chroma's default HNSW
+        # (ef 100, 16 neighbours) an exact copy was sometimes unreachable in such a cluster (1 in 28 on 3 of 6
+        # runs of the store test); a wider graph and search found every one in 24 runs.
+        cosine: Any = {"hnsw": {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}}
         # Postings are found by id; their vector is a cheap hash of the key, never searched.
         self.keys = client.get_or_create_collection("attest_exact_keys", embedding_function=None,
                                                     configuration={"hnsw": {"space": "l2"}})
