@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := tests/data/samples
 
-.PHONY: run check test lint bench system-deps install clean
+.PHONY: run check test lint bench system-deps browser-deps install clean
 
 system-deps:
 	@# CJK fonts render the synthetic invoices; apt is only called when a font is missing.
@@ -17,6 +17,12 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim >/dev/null; \
 	fi
 
+browser-deps:
+	@# The reviewer page tests drive Debian's Chromium through Playwright (Playwright's own download is not used).
+	@if ! [ -x /usr/bin/chromium ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -26,7 +32,7 @@ $(STAMP): pyproject.toml
 install: system-deps $(STAMP)
 
 run: install
-	$(BIN)/attest service run --demo
+	$(BIN)/attest service run --demo --demo-documents $(SAMPLES)
 
 check: install
 	$(BIN)/attest check $(SAMPLES)/*.pdf $(SAMPLES)/*.png $(SAMPLES)/*.jpg
@@ -35,7 +41,7 @@ lint: install
 	$(BIN)/ruff check attest eval tests
 	$(BIN)/mypy attest eval
 
-test: lint
+test: lint browser-deps
 	$(BIN)/python -m pytest --cov=attest --cov-report=term $(PYTEST_ARGS)
 
 bench: install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,24 +44,95 @@ def seed_demo() -> tuple[str, str, str]:
     return tenant_id, merchant_id, key
 
 
+def seed_demo_reviewer(tenant_id: str) -> tuple[str, str]:
+    """The demo tenant's reviewer account `demo`, with a new random password each time (printed, never stored)."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from attest.api.accounts import add_reviewer, hash_password
+    from attest.settings import get_settings
+    from attest.store.db import open_database
+    from attest.store.models import Reviewer
+
+    s = get_settings()
+    db = open_database(s.service.database_url, s.data_dir)
+    password = secrets.token_urlsafe(12)
+    with db.session() as session:
+        r = session.scalar(select(Reviewer).where(Reviewer.tenant_id == tenant_id, Reviewer.username == "demo"))
+        if r is not None:
+            r.password_hash = hash_password(password)
+    if r is None:
+        add_reviewer(db, tenant_id=tenant_id, username="demo", password=password)
+    db.engine.dispose()
+    return "demo", password
+
+
+def _submit_demo_case(base_url: str, key: str, merchant_id: str, documents: Path) -> None:
+    """Once the server answers: one application with the sample documents, uploaded and submitted through the
+    API like a phone would, unless the demo merchant already has one."""
+    import time
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {key}"}
+    files = sorted(p for p in documents.iterdir() if p.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg"))
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as c:
+        for _ in range(600):
+            try:
+                if c.get("/openapi.json").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        from attest.settings import get_settings
+        from attest.store.db import open_database
+        from attest.store.models import Application
+
+        s = get_settings()
+        db = open_database(s.service.database_url, s.data_dir)
+        with db.session() as session:
+            have = session.query(Application).filter(Application.merchant_id == merchant_id).count()
+        db.engine.dispose()
+        if have or not files:
+            return
+        app = c.post("/v1/applications", json={"merchant_id": merchant_id}).json()
+        c.post(f"/v1/applications/{app['id']}/documents",
+               files=[("files", (p.name, p.read_bytes())) for p in files]).raise_for_status()
+        c.post(f"/v1/applications/{app['id']}/submit").raise_for_status()
+        typer.echo(f"demo case {app['id']}: {len(files)} documents submitted; it appears in the review queue "
+                   "once read")
+
+
 @service_app.command("demo-tenant")
 def demo_tenant() -> None:
-    """Create (or reuse) the demo tenant and merchant and print a new client API key."""
+    """Create (or reuse) the demo tenant, merchant and reviewer; print a new client API key and password."""
     tenant_id, merchant_id, key = seed_demo()
-    typer.echo(f"tenant {tenant_id}\nmerchant {merchant_id}\nAPI key {key}")
+    username, password = seed_demo_reviewer(tenant_id)
+    typer.echo(f"tenant {tenant_id}\nmerchant {merchant_id}\nAPI key {key}\n"
+               f"reviewer {username} / {password}  (log in at /review)")
 
 
 @service_app.command("run")
 def serve(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,
-          demo: Annotated[bool, typer.Option(help="Seed the demo tenant and print a key first.")] = False) -> None:
-    """Migrate the database and serve the API with the in-process worker."""
+          demo: Annotated[bool, typer.Option(help="Seed the demo tenant and print a key first.")] = False,
+          demo_documents: Annotated[Path | None, typer.Option(
+              help="With --demo: submit these documents as the demo merchant's first application.")] = None) -> None:
+    """Migrate the database and serve the API and the reviewer page (/review) with the in-process worker."""
+    import threading
+
     import uvicorn
 
     from attest.api.app import create_app
     from attest.settings import get_settings
 
     if demo:
-        demo_tenant()
+        tenant_id, merchant_id, key = seed_demo()
+        username, password = seed_demo_reviewer(tenant_id)
+        typer.echo(f"tenant {tenant_id}\nmerchant {merchant_id}\nAPI key {key}\n"
+                   f"reviewer page http://{host}:{port}/review  user {username}  password {password}")
+        if demo_documents is not None and demo_documents.is_dir():
+            threading.Thread(target=_submit_demo_case, args=(f"http://{host}:{port}", key, merchant_id,
+                                                             demo_documents), daemon=True).start()
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
 
 

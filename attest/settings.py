@@ -94,6 +94,10 @@ class ServiceSettings(BaseModel):
         None, description="POSTed a JSON notice when an application is decided; unset means poll only.")
     webhook_secret: str | None = Field(
         None, description="HMAC-SHA256 key; the notice carries `X-Attest-Signature: sha256=<hex of the body>`.")
+    cookie_secure: bool = Field(
+        False, description="Mark the reviewer page's session cookie `Secure` (sent over HTTPS only). Set it whenever "
+                           "the service is reached through TLS; the default suits `make run` on 127.0.0.1.")
+    review_page_size: int = Field(20, ge=1, le=200, description="Cases per page in the reviewer queue.")
 
 
 class Settings(BaseSettings):

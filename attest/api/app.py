@@ -15,6 +15,7 @@ from attest.api.state import AppState
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import open_database
+from attest.web.mount import install_review_pages
 
 
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
@@ -57,4 +58,5 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
     app.include_router(routes_auth.router)
     app.include_router(routes_merchants.router)
     app.include_router(routes_applications.router)
+    install_review_pages(app)
     return app

@@ -26,6 +26,7 @@ class Principal:
     tenant_id: str
     role: str
     merchant_id: str | None
+    reviewer_id: str | None = None  # set for a reviewer's login session
 
     def may_see(self, tenant_id: str, merchant_id: str) -> bool:
         return self.tenant_id == tenant_id and (self.merchant_id is None or self.merchant_id == merchant_id)
@@ -72,6 +73,11 @@ class Authenticator:
             self._seen[digest] = (time.monotonic(), who)
         return who
 
+    def forget(self, header: str) -> None:
+        """Drop a remembered key at once (a reviewer logged out), instead of within `ttl_s`."""
+        with self._lock:
+            self._seen.pop(hashlib.sha256(header.encode()).hexdigest(), None)
+
 
 def _authenticate(db: Database, header: str | None) -> Principal:
     if not header:
@@ -87,7 +93,8 @@ def _authenticate(db: Database, header: str | None) -> Principal:
         raise Problem(401, "unauthorized", "Unknown or revoked API key")
     if key.expires_at is not None and key.expires_at <= utcnow():
         raise Problem(401, "unauthorized", "The session has expired; log in again")
-    return Principal(key_id=key.id, tenant_id=key.tenant_id, role=key.role, merchant_id=key.merchant_id)
+    return Principal(key_id=key.id, tenant_id=key.tenant_id, role=key.role, merchant_id=key.merchant_id,
+                     reviewer_id=key.reviewer_id)
 
 
 class RateLimiter:

@@ -63,6 +63,25 @@ class DocumentOut(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
 
 
+class ReviewOut(BaseModel):
+    """What a credit reviewer decided over the machine's decision, as the merchant's app may show it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "action": "evidence_requested", "uplift": None, "reason_codes": [],
+        "evidence_kinds": ["invoice", "shop_photo"], "message": "请补充近三个月的销售发票和门店照片",
+        "at": "2026-11-29T05:40:11Z"}]})
+
+    action: Literal["approved", "adjusted", "declined", "evidence_requested"] = Field(
+        description="`evidence_requested`: the application is open to uploads again; submit it when the asked-for "
+                    "documents are uploaded and it is decided anew.")
+    uplift: Decimal | None = Field(None, description="The uplift granted (approved, adjusted) or 0 (declined).")
+    reason_codes: list[str] = Field(default_factory=list, description="Decline reasons (see `attest/data/"
+                                                                      "review.yaml`).")
+    evidence_kinds: list[str] = Field(default_factory=list, description="Kinds of document asked for.")
+    message: str | None = Field(None, description="The reviewer's words to the merchant (evidence requests).")
+    at: datetime
+
+
 class ApplicationOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "app_9f67e59fc17dbaca55b0", "merchant_id": "mer_3f9a0c1d2e4b5a6c7d8e", "status": "submitted",
@@ -74,14 +93,16 @@ class ApplicationOut(BaseModel):
 
     id: str
     merchant_id: str
-    status: Literal["open", "submitted", "decided", "failed"] = Field(
-        description="`failed` only when attest itself broke while deciding; the documents are kept.")
+    status: Literal["open", "submitted", "decided", "evidence_requested", "failed"] = Field(
+        description="`evidence_requested`: a reviewer asked for more documents (see `review`), uploads are open "
+                    "again. `failed` only when attest itself broke while deciding; the documents are kept.")
     created_at: datetime
     submitted_at: datetime | None = None
     decided_at: datetime | None = None
     documents: list[DocumentOut] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list, description="Application-level checks, once decided.")
-    decision: Decision | None = None
+    decision: Decision | None = Field(None, description="The machine's decision.")
+    review: ReviewOut | None = Field(None, description="A reviewer's action on this round's decision, if any.")
 
 
 class DocumentResultOut(BaseModel):

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
-from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut
+from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, ReviewOut
 from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import PrincipalDep, StateDep
 from attest.errors import InputError
@@ -22,9 +22,11 @@ from attest.ingest.sniff import sniff_media_type
 from attest.schemas.decision import Assessment
 from attest.store.models import Application, Document, Merchant, utcnow
 from attest.worker.queue import enqueue
-from attest.worker.tasks import FINAL
+from attest.worker.tasks import FINAL, assess_target
 
 router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
+# Open to uploads: a new application, or a decided one whose reviewer asked for more evidence.
+OPEN = ("open", "evidence_requested")
 
 
 def _application(s: Session, who: Principal, application_id: str) -> Application:
@@ -50,7 +52,19 @@ def _out(s: Session, app: Application) -> ApplicationOut:
                           created_at=app.created_at, submitted_at=app.submitted_at, decided_at=app.decided_at,
                           documents=[_document_out(d) for d in docs],
                           checks=assessment.checks if assessment else [],
-                          decision=assessment.decision if assessment else None)
+                          decision=assessment.decision if assessment else None, review=_review_out(app))
+
+
+def _review_out(app: Application) -> ReviewOut | None:
+    if app.review_action is None or app.review_json is None or app.reviewed_at is None:
+        return None
+    review = json.loads(app.review_json)
+    # The reviewer's note on a decline is for the bank; the merchant sees the reason codes. An evidence
+    # request's reason is addressed to the merchant.
+    return ReviewOut(action=app.review_action, uplift=app.review_uplift,
+                     reason_codes=review.get("reason_codes", []), evidence_kinds=review.get("evidence_kinds", []),
+                     message=review["reason"] if app.review_action == "evidence_requested" else None,
+                     at=app.reviewed_at)
 
 
 @router.post("/v1/applications", status_code=201, response_model=ApplicationOut)
@@ -119,7 +133,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         shas = [state.blobs.put(data) for _, data in payloads]
         with state.db.session() as s:
             app = _application(s, who, application_id)
-            if app.status != "open":
+            if app.status not in OPEN:
                 raise Problem(409, "application-not-open", "Documents can only be added before submitting")
             have = s.scalar(select(func.count()).select_from(Document).where(
                 Document.application_id == app.id)) or 0
@@ -155,7 +169,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
     def work() -> JSONResponse:
         with state.db.session() as s:
             app = _application(s, who, application_id)
-            if app.status != "open":
+            if app.status not in OPEN:
                 raise Problem(409, "application-not-open", "The application was already submitted")
             docs = s.scalars(select(Document).where(Document.application_id == app.id)
                              .order_by(Document.created_at, Document.id)).all()
@@ -170,7 +184,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
             for lead_id in leads.values():
                 enqueue(s, "process_document", lead_id)  # reads the whole group
             if all(st in FINAL for st in statuses):
-                enqueue(s, "assess_application", app.id)
+                enqueue(s, "assess_application", assess_target(app.id, app.round))
             s.flush()
             out = _out(s, app)
         if state.worker is not None:

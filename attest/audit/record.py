@@ -22,6 +22,15 @@ def document_payload(result: DocumentResult) -> dict[str, Any]:
     return data
 
 
+def _decision_payload(documents: Sequence[DocumentResult], assessment: Assessment) -> dict[str, Any]:
+    return {
+        "assessment": assessment.model_dump(mode="json"),
+        "versions": {"attest": __version__, "policy": assessment.decision.policy_version,
+                     "ocr": sorted({f"{p.engine} {p.engine_version}" for d in documents for p in d.ocr}),
+                     "prompts": []},
+    }
+
+
 def record_application(
     merchant: MerchantProfile,
     documents: Sequence[DocumentResult],
@@ -36,19 +45,26 @@ def record_application(
                  payload={"merchant": merchant.model_dump(mode="json")})
     for doc in documents:
         append_event(trail, actor=actor, type="document.processed", at=at, payload=document_payload(doc))
-    append_event(trail, actor=actor, type="decision.made", at=at, payload={
-        "assessment": assessment.model_dump(mode="json"),
-        "versions": {"attest": __version__, "policy": assessment.decision.policy_version,
-                     "ocr": sorted({f"{p.engine} {p.engine_version}" for d in documents for p in d.ocr}),
-                     "prompts": []},
-    })
+    append_event(trail, actor=actor, type="decision.made", at=at, payload=_decision_payload(documents, assessment))
     return trail
 
 
-def record_override(trail: list[AuditEvent], *, reviewer: str, action: str, reason: str, at: datetime,
-                    uplift: str | None = None) -> AuditEvent:
-    """A reviewer's decision over the machine's, with the reason it must carry."""
-    if not reason.strip():
-        raise ValueError("a reviewer override needs a reason")
-    return append_event(trail, actor=reviewer, type="review.override", at=at,
-                        payload={"action": action, "reason": reason, "uplift": uplift})
+def record_reassessment(trail: list[AuditEvent], documents: Sequence[DocumentResult], assessment: Assessment, *,
+                        at: datetime, actor: str = "system") -> None:
+    """A later round (after a reviewer asked for more evidence): the documents not yet in the trail, then the
+    new decision. Replay reads every processed document and the last decision, so it re-scores this round."""
+    recorded = {e.payload.get("document_id") for e in trail if e.type == "document.processed"}
+    for doc in documents:
+        if doc.document_id not in recorded:
+            append_event(trail, actor=actor, type="document.processed", at=at, payload=document_payload(doc))
+    append_event(trail, actor=actor, type="decision.made", at=at, payload=_decision_payload(documents, assessment))
+
+
+def record_review(trail: list[AuditEvent], *, reviewer: str, action: str, at: datetime,
+                  reason: str = "", **details: Any) -> AuditEvent:
+    """A reviewer's action on the machine's decision (`review.<action>`). Anything but approving it as scored
+    must carry a reason: in words, or as reason codes (a decline)."""
+    if action != "approve" and not reason.strip() and not details.get("reason_codes"):
+        raise ValueError(f"a reviewer's {action} needs a reason")
+    return append_event(trail, actor=reviewer, type=f"review.{action}", at=at,
+                        payload={"action": action, "reason": reason, **details})

@@ -102,6 +102,31 @@ class Application(Base):
     decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
     assessment_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     trail_jsonl: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Bumped by every change a person makes (a review action): a form carries the version it was drawn
+    # from, and an action on a case that changed since is refused instead of overwriting the other's work.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # 0 for the first assessment; a reviewer's request for more evidence reopens the case for round + 1.
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The machine's decision, copied out of `assessment_json` so the review queue can filter and sort on it.
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    uplift: Mapped[Decimal | None] = mapped_column(Numeric(16, 2), nullable=True)
+    # The reviewer's last action: approved | adjusted | declined | evidence_requested (None: not reviewed).
+    review_action: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    review_uplift: Mapped[Decimal | None] = mapped_column(Numeric(16, 2), nullable=True)
+    review_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("reviewers.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    __table_args__ = (Index("ix_applications_queue", "tenant_id", "status", "outcome"),)
+
+
+class ApplicationCheck(Base):
+    """Each check code an application or its documents raised at warn or fail (its worst severity): what the
+    review queue filters on, without parsing every stored result."""
+
+    __tablename__ = "application_checks"
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    severity: Mapped[str] = mapped_column(String(10))
 
 
 class Document(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,21 +14,24 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attest.audit.chain import export_jsonl
-from attest.audit.record import record_application
-from attest.errors import InputError
+from attest.audit.chain import export_jsonl, load_jsonl
+from attest.audit.record import record_application, record_reassessment
+from attest.errors import AttestError, InputError
 from attest.ingest.combine import pages_to_pdf
 from attest.patterns.store import PatternStore, Submission
 from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
+from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score import Policy
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
-from attest.store.models import Application, Document, Merchant, utcnow
+from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
+from attest.web.previews import write_previews
 from attest.worker.queue import enqueue
 
+log = logging.getLogger(__name__)
 FINAL = ("done", "refused", "grouped")  # grouped: a page whose group was read as one document
 
 
@@ -85,7 +89,18 @@ def process_document_job(ctx: Context, document_id: str) -> None:
         outcome = {"status": "done", "result_json": result.model_dump_json()}
     except InputError as exc:
         outcome = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+    else:
+        _previews(ctx, document_id, data, result)
     _settle(ctx, document_id, ids, **outcome)
+
+
+def _previews(ctx: Context, document_id: str, data: bytes, result: DocumentResult) -> None:
+    """The reviewer page's page pictures, drawn now so a case opens without waiting. A failure here costs only
+    that: the page draws them on first view."""
+    try:
+        write_previews(ctx.settings.data_dir / "previews", document_id, data, result, ctx.settings)
+    except (AttestError, OSError, ValueError) as exc:
+        log.warning("previews of %s not written: %s", document_id, exc)
 
 
 def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> None:
@@ -104,14 +119,36 @@ def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> N
         _maybe_assess(s, application_id)
 
 
+def assess_target(application_id: str, round_: int) -> str:
+    """The assessment job's target: one job per application and round (a request for more evidence reopens
+    the application, and its next submission is assessed again as a new job)."""
+    return application_id if round_ == 0 else f"{application_id}~{round_}"
+
+
 def _maybe_assess(s: Session, application_id: str) -> None:
-    """Once a submitted application's last document is final, its assessment is enqueued (once)."""
+    """Once a submitted application's last document is final, its assessment is enqueued (once per round)."""
     app = s.get(Application, application_id)
     if app is None or app.status != "submitted":
         return
     statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
     if all(st in FINAL for st in statuses):
-        enqueue(s, "assess_application", application_id)
+        enqueue(s, "assess_application", assess_target(application_id, app.round))
+
+
+_RANK = {"warn": 1, "fail": 2}
+
+
+def _index_checks(s: Session, application_id: str, checks: list[CheckResult]) -> None:
+    """The review queue's copy of every warn/fail check code raised, at its worst severity."""
+    worst: dict[str, str] = {}
+    for c in checks:
+        if c.severity in _RANK and _RANK[c.severity] > _RANK.get(worst.get(c.code, ""), 0):
+            worst[c.code] = c.severity
+    for old in s.scalars(select(ApplicationCheck).where(ApplicationCheck.application_id == application_id)):
+        s.delete(old)
+    s.flush()
+    s.add_all(ApplicationCheck(application_id=application_id, code=code, severity=severity)
+              for code, severity in worst.items())
 
 
 def profile(m: Merchant, day: date) -> MerchantProfile:
@@ -121,11 +158,12 @@ def profile(m: Merchant, day: date) -> MerchantProfile:
                                                      if m.declared_monthly_revenue is not None else None))
 
 
-def assess_application_job(ctx: Context, application_id: str) -> None:
+def assess_application_job(ctx: Context, target: str) -> None:
+    application_id = target.split("~", 1)[0]
     with ctx.db.session() as s:
         app = s.get(Application, application_id)
-        if app is None or app.status == "decided":
-            return
+        if app is None or app.status != "submitted":
+            return  # decided already (the job ran before a crash), or not submitted
         merchant = s.get(Merchant, app.merchant_id)
         assert merchant is not None
         docs = s.scalars(select(Document).where(Document.application_id == application_id,
@@ -133,28 +171,39 @@ def assess_application_job(ctx: Context, application_id: str) -> None:
         results = [DocumentResult.model_validate_json(d.result_json or "{}") for d in docs]
         who = profile(merchant, app.created_at.date())
         submitted = app.submitted_at or utcnow()
+        earlier = app.trail_jsonl
     sub = Submission(merchant=who.id, merchant_uscc=who.uscc, merchant_name=who.name, application=application_id,
                      submitted_at=submitted.isoformat())
     assessment = assess_application(who, results, policy=ctx.policy, patterns=ctx.patterns, submission=sub)
     if ctx.patterns is not None:
         ctx.patterns.remember(sub, results)  # idempotent: a re-run after a crash stores nothing twice
-    trail = record_application(who, results, assessment, at=submitted)
+    if earlier is None:
+        trail = record_application(who, results, assessment, at=submitted)
+    else:
+        trail = load_jsonl(earlier)
+        record_reassessment(trail, results, assessment, at=submitted)
     with ctx.db.session() as s:
         app = s.get(Application, application_id)
         assert app is not None
         app.assessment_json = assessment.model_dump_json()
         app.trail_jsonl = export_jsonl(trail)
         app.status, app.decided_at = "decided", utcnow()
+        app.outcome, app.uplift = assessment.decision.outcome, assessment.decision.uplift
+        # A new round waits for a reviewer again; the earlier actions stay in the trail.
+        app.review_action = app.review_uplift = app.review_json = app.reviewed_by = app.reviewed_at = None
+        app.version += 1
+        _index_checks(s, application_id, [*assessment.checks, *(c for r in results for c in r.checks)])
         if ctx.settings.service.webhook_url:
-            enqueue(s, "notify", application_id)
+            enqueue(s, "notify", assess_target(application_id, app.round))
 
 
 def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def notify_job(ctx: Context, application_id: str) -> None:
+def notify_job(ctx: Context, target: str) -> None:
     """Tell the client app an application is decided: a small signed notice; the details are fetched with the key."""
+    application_id = target.split("~", 1)[0]
     url, secret = ctx.settings.service.webhook_url, ctx.settings.service.webhook_secret
     if not url:
         return
@@ -188,7 +237,7 @@ def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
         _settle(ctx, target_id, ids, status="refused", error_code="processing.failed", error_message=error)
     elif kind == "assess_application":
         with ctx.db.session() as s:
-            app = s.get(Application, target_id)
+            app = s.get(Application, target_id.split("~", 1)[0])
             if app is not None and app.status != "decided":
                 app.status = "failed"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from attest.audit import AuditError, append_event, export_jsonl, load_jsonl, verify_chain
-from attest.audit.record import record_override
+from attest.audit.record import record_review
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -97,13 +97,15 @@ def test_rewritten_chain_caught_by_anchor() -> None:
     assert verify_chain(rebuilt, expected_head=head).problems[0].kind == "rewritten"
 
 
-def test_override_is_an_event_with_a_reason() -> None:
+def test_review_action_is_an_event_with_a_reason() -> None:
     trail = _trail(2)
-    event = record_override(trail, reviewer="reviewer:li", action="adjust", reason="发票已电话核实",
-                            at=T0, uplift="30000")
-    assert event.seq == 3 and event.actor == "reviewer:li" and verify_chain(trail).ok
+    event = record_review(trail, reviewer="reviewer:li", action="adjust", reason="发票已电话核实",
+                          at=T0, uplift="30000")
+    assert event.seq == 3 and event.actor == "reviewer:li" and event.type == "review.adjust"
+    assert verify_chain(trail).ok
     with pytest.raises(ValueError, match="reason"):
-        record_override(trail, reviewer="reviewer:li", action="adjust", reason="  ", at=T0)
+        record_review(trail, reviewer="reviewer:li", action="adjust", reason="  ", at=T0)
+    assert record_review(trail, reviewer="reviewer:li", action="approve", at=T0).seq == 4
 
 
 def test_malformed_export_names_the_line() -> None:
