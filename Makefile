@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m eval.bench
 	$(BIN)/python -m eval.bench_patterns
 	$(BIN)/python -m eval.bench_service
+	$(BIN)/python -m eval.bench_web
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -84,6 +84,8 @@ def _submit_demo_case(base_url: str, key: str, merchant_id: str, documents: Path
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
+        from sqlalchemy import func, select
+
         from attest.settings import get_settings
         from attest.store.db import open_database
         from attest.store.models import Application
@@ -91,7 +93,8 @@ def _submit_demo_case(base_url: str, key: str, merchant_id: str, documents: Path
         s = get_settings()
         db = open_database(s.service.database_url, s.data_dir)
         with db.session() as session:
-            have = session.query(Application).filter(Application.merchant_id == merchant_id).count()
+            have = session.scalar(select(func.count()).select_from(Application)
+                                  .where(Application.merchant_id == merchant_id))
         db.engine.dispose()
         if have or not files:
             return

@@ -31,7 +31,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reviewed_by', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key("fk_applications_reviewed_by", 'reviewers', ['reviewed_by'], ['id'])
-        batch_op.create_index('ix_applications_queue', ['tenant_id', 'status', 'outcome'], unique=False)
+        batch_op.create_index('ix_applications_queue', ['tenant_id', 'status', 'outcome', 'review_action',
+                                                        'submitted_at', 'uplift', 'merchant_id', 'id'], unique=False)
     op.create_table('application_checks',
     sa.Column('application_id', sa.String(length=40), nullable=False),
     sa.Column('code', sa.String(length=80), nullable=False),
