@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from attest.api.state import AppState, StateDep
 from attest.schemas.document import DocumentResult
 from attest.store.models import Application, Document
+from attest.store.previews import get_preview
 from attest.web.case import CaseView, build_case
-from attest.web.previews import get_preview
 from attest.web.session import UserDep, WebUser
 from attest.web.templating import render
 

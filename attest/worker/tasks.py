@@ -28,7 +28,7 @@ from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
-from attest.web.previews import write_previews
+from attest.store.previews import write_previews
 from attest.worker.queue import enqueue
 
 log = logging.getLogger(__name__)

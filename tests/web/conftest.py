@@ -4,6 +4,7 @@ case (real OCR) in tenant A; plus Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from attest.api.accounts import add_reviewer
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import database_url
 from attest.store.models import utcnow
-from eval.review_case import case_documents, case_merchant
+from eval.render.truth import uscc
+from eval.review_case import SAMPLES, case_documents, case_merchant
 
 from ..api.conftest import Live, serve, wait_decided
 
@@ -68,6 +70,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             wait_decided(c, other, client_b)
             wait_decided(c, case_id, client_a, timeout=600)
         yield Site(live=live, tenant_a=a, tenant_b=b, case_id=case_id, other_case_id=other, client_a=client_a)
+
+
+def new_case(site: Site, seed: int) -> str:
+    """A small extra case (one real invoice) that a test may close without touching the others."""
+    data = (SAMPLES / "inv06_zhejiang_e_normal_2020_ofd.png").read_bytes()
+    merchant = {"name": f"测试商户{seed}餐饮有限公司", "uscc": uscc(random.Random(seed)), "industry": "catering",
+                "city_tier": 3, "current_limit": "50000"}
+    with httpx.Client(base_url=site.url, timeout=120) as c:
+        app_id = _submit(c, site.client_a, merchant, [("inv06.png", data)])
+        wait_decided(c, app_id, site.client_a)
+    return app_id
 
 
 def login_cookies(site: Site, tenant: str, username: str) -> httpx.Client:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.settings import Settings
-from attest.web.previews import get_preview, preview_path, write_previews
+from attest.store.previews import get_preview, preview_path, write_previews
 from eval.render.degrade import degrade
 from eval.render.invoice import render_invoice
 from eval.render.truth import make_truth

@@ -5,7 +5,6 @@ app; keyboard use and labels; the English toggle."""
 
 from __future__ import annotations
 
-import random
 import re
 from urllib.parse import urlsplit
 
@@ -14,11 +13,10 @@ import pytest
 
 from attest.audit.chain import load_jsonl, verify_chain
 from attest.audit.replay import replay
-from eval.render.truth import uscc
 from eval.review_case import SAMPLES
 
 from ..api.conftest import wait_decided
-from .conftest import PASSWORD, Site, _submit, shot
+from .conftest import PASSWORD, Site, new_case, shot
 
 pytestmark = pytest.mark.slow
 
@@ -41,17 +39,6 @@ def login(browser, site: Site, tenant: str, username: str = "li.na"):  # type: i
     page.press("#password", "Enter")
     page.wait_for_url(f"{site.url}/review")
     return page, errors
-
-
-def new_case(site: Site, seed: int) -> str:
-    """A small extra case (one real invoice) that a test may close without touching the others."""
-    data = (SAMPLES / "inv06_zhejiang_e_normal_2020_ofd.png").read_bytes()
-    merchant = {"name": f"测试商户{seed}餐饮有限公司", "uscc": uscc(random.Random(seed)), "industry": "catering",
-                "city_tier": 3, "current_limit": "50000"}
-    with httpx.Client(base_url=site.url, timeout=120) as c:
-        app_id = _submit(c, site.client_a, merchant, [("inv06.png", data)])
-        wait_decided(c, app_id, site.client_a)
-    return app_id
 
 
 def test_reviewer_decides_the_flagged_case_on_its_page(site: Site, browser) -> None:

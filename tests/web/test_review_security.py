@@ -13,7 +13,7 @@ from sqlalchemy import select
 from attest.store.models import Application, Document
 from eval.render.truth import uscc
 
-from .conftest import PASSWORD, Site, _submit, login_cookies
+from .conftest import PASSWORD, Site, _submit, login_cookies, new_case
 
 pytestmark = pytest.mark.slow
 
@@ -95,10 +95,11 @@ def test_api_keys_are_not_sessions(site: Site) -> None:
 
 
 def test_decisions_outside_the_bounds_are_refused_with_the_reason(site: Site) -> None:
+    app_id = new_case(site, 203)
     c = login_cookies(site, site.tenant_a, "zhou.jie")
-    case = f"/review/cases/{site.case_id}"
+    case = f"/review/cases/{app_id}"
     token = _csrf(c, case)
-    version = _version(site, site.case_id)
+    version = _version(site, app_id)
     for uplift, reason in [("300000", "超过上限的提额"), ("-5", "负数的提额"), ("NaN", "不是数字"),
                            ("1e400", "太大的数字"), ("100.001", "不到分的金额"), ("5000", "")]:
         r = c.post(f"{case}/adjust", data={"csrf_token": token, "version": str(version), "uplift": uplift,
@@ -108,7 +109,7 @@ def test_decisions_outside_the_bounds_are_refused_with_the_reason(site: Site) ->
     r = c.post(f"{case}/decline", data={"csrf_token": token, "version": str(version), "reason_codes": "MADE_UP"},
                headers={"HX-Request": "true"})
     assert r.status_code == 422 and "MADE_UP" in r.text
-    assert _version(site, site.case_id) == version
+    assert _version(site, app_id) == version
 
 
 def test_merchant_text_is_shown_as_text(site: Site) -> None:
