@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := tests/data/samples
 
-.PHONY: run check test lint bench system-deps browser-deps install clean
+.PHONY: run run-cluster check test lint bench system-deps browser-deps install clean
 
 system-deps:
 	@# CJK fonts render the synthetic invoices; apt is only called when a font is missing.
@@ -33,6 +33,11 @@ install: system-deps $(STAMP)
 
 run: install
 	$(BIN)/attest service run --demo --demo-documents $(SAMPLES)
+
+# The multi-process topology on 127.0.0.1: API, one Celery worker per core (the machine's Redis as broker),
+# PostgreSQL (database attest_cluster), a Chroma server, blobs under var/cluster.
+run-cluster: install
+	$(BIN)/attest service cluster
 
 check: install
 	$(BIN)/attest check $(SAMPLES)/*.pdf $(SAMPLES)/*.png $(SAMPLES)/*.jpg

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from attest import cli_assess
+from attest import cli_assess, cli_worker
 from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
 from attest.cli_service import service_app
@@ -23,6 +23,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read
 app.add_typer(eval_app, name="eval")
 app.add_typer(patterns_app, name="patterns")
 app.add_typer(service_app, name="service")
+app.command("worker")(cli_worker.worker)
 app.command("assess")(cli_assess.assess)
 app.command("replay")(cli_assess.replay)
 app.command("audit-verify")(cli_assess.audit_verify)

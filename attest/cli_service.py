@@ -126,8 +126,11 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[in
     import uvicorn
 
     from attest.api.app import create_app
+    from attest.ops.logs import configure_logging
     from attest.settings import get_settings
 
+    settings = get_settings()
+    configure_logging(settings.log)
     if demo:
         tenant_id, merchant_id, key = seed_demo()
         username, password = seed_demo_reviewer(tenant_id)
@@ -136,7 +139,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[in
         if demo_documents is not None and demo_documents.is_dir():
             threading.Thread(target=_submit_demo_case, args=(f"http://{host}:{port}", key, merchant_id,
                                                              demo_documents), daemon=True).start()
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    # Logging is configured above (JSON lines, personal data masked); uvicorn must not replace it.
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 
 @service_app.command("add-reviewer")
@@ -160,3 +164,21 @@ def add_reviewer_cmd(tenant: Annotated[str, typer.Option(help="Tenant id.")],
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     typer.echo(f"reviewer {rid} ({role})")
+
+
+@service_app.command("cluster")
+def cluster_cmd(workers: Annotated[int, typer.Option(help="Celery worker processes; 0: one per core.")] = 0,
+                data_dir: Annotated[Path, typer.Option(help="Shared blobs, previews and the Chroma server's files.")] =
+                Path("var/cluster"),
+                admin_url: Annotated[str, typer.Option(help="A PostgreSQL database to create the cluster's in.")] =
+                "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                database: Annotated[str, typer.Option()] = "attest_cluster",
+                fresh: Annotated[bool, typer.Option(help="Start from empty database and data directory.")] = False
+                ) -> None:
+    """API + Celery workers (Redis broker) + PostgreSQL + a Chroma server, all on 127.0.0.1, until Ctrl-C."""
+    import os
+
+    from attest.cluster import run_cluster
+
+    run_cluster(workers=workers or os.cpu_count() or 1, data_dir=data_dir, admin_url=admin_url, database=database,
+                fresh=fresh)

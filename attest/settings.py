@@ -85,8 +85,16 @@ class ServiceSettings(BaseModel):
         None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user@127.0.0.1:5432/attest; unset means "
                           "SQLite at `<data_dir>/attest.db`.")
     workers: int = Field(0, ge=0, description="In-process worker threads; 0 means one per core.")
-    job_lease_s: float = Field(600.0, gt=0, description="A running job not finished after this long is taken "
-                                                        "over by another worker (its first worker died).")
+    job_lease_s: float = Field(90.0, gt=0, description="A running job whose lease was not renewed for this long "
+                                                       "is taken over by another worker (its first worker died).")
+    worker: Literal["inprocess", "celery"] = Field(
+        "inprocess", description="Who runs the jobs: threads in the API process, or Celery workers (`attest worker`) "
+                                 "fed through the broker. The job state stays in the database either way.")
+    broker_url: str = Field("redis://127.0.0.1:6379/0", description="The Celery broker (Redis), for `worker=celery`.")
+    heartbeat_s: float = Field(20.0, gt=0, description="How often a running job renews its lease; a job whose lease "
+                                                       "was not renewed for `job_lease_s` is taken over.")
+    sweep_s: float = Field(15.0, gt=0, description="How often a Celery worker looks for jobs whose message was "
+                                                   "lost (a broker restart) or whose worker died, and resends them.")
     max_files_per_request: int = Field(10, ge=1, description="Files accepted in one upload request.")
     max_documents_per_application: int = Field(40, ge=1, description="Documents one application may hold.")
     rate_limit_per_minute: int = Field(600, ge=1, description="Requests one API key may make per minute.")
@@ -98,6 +106,16 @@ class ServiceSettings(BaseModel):
         False, description="Mark the reviewer page's session cookie `Secure` (sent over HTTPS only). Set it whenever "
                            "the service is reached through TLS; the default suits `make run` on 127.0.0.1.")
     review_page_size: int = Field(20, ge=1, le=200, description="Cases per page in the reviewer queue.")
+
+
+class LogSettings(BaseModel):
+    """Structured logs: one JSON object per line on stderr."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level written.")
+    json_format: bool = Field(True, description="JSON lines (for a log shipper); false gives plain text.")
+    show_personal_data: bool = Field(
+        False, description="Keep tax ids, names and amounts in log lines. Off: they are masked before writing; "
+                           "turn on only to debug, never in production.")
 
 
 class Settings(BaseSettings):
@@ -112,6 +130,7 @@ class Settings(BaseSettings):
                                       description="The known-pattern store (ChromaDB) and its embedder.")
     service: ServiceSettings = Field(default_factory=ServiceSettings,
                                      description="The REST service, its database and worker.")
+    log: LogSettings = Field(default_factory=LogSettings, description="Log format and masking.")
     llm: LlmSettings = Field(default_factory=LlmSettings,
                              description="The optional LLM and vision-LLM extractors.")
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from attest.api import routes_applications, routes_auth, routes_merchants
+from attest.api import routes_applications, routes_auth, routes_merchants, routes_ops
 from attest.api.auth import Authenticator, RateLimiter
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
+from attest.ops.requests import RequestContext
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import open_database
@@ -19,23 +20,31 @@ from attest.web.mount import install_review_pages
 
 
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
-    """Migrate, open the stores and build the engines once; start the in-process worker."""
-    from attest.engines import build_engines
-    from attest.patterns.store import PatternStore
-    from attest.score import load_policy
+    """Migrate and open the stores; with the in-process worker, build the engines once and start it; with
+    Celery, send each new job to the broker (the workers build their own engines)."""
+    from attest.worker.build import build_context
+    from attest.worker.dispatch import on_commit
     from attest.worker.inprocess import InProcessWorker
-    from attest.worker.tasks import Context
 
-    db = open_database(settings.service.database_url, settings.data_dir)
-    blobs = BlobStore(settings.data_dir / "blobs")
-    worker = None
-    if start_worker:
-        ctx = Context(db=db, blobs=blobs, engines=build_engines(settings), policy=load_policy(),
-                      patterns=PatternStore.open(settings.patterns, settings.data_dir), settings=settings)
+    worker, broker = None, None
+    if settings.service.worker == "celery":
+        from attest.worker.celery_app import make_celery, publisher
+
+        broker = make_celery(settings)
+        db = open_database(settings.service.database_url, settings.data_dir)
+        on_commit(db, publisher(broker))
+    elif start_worker:
+        started: list[InProcessWorker] = []
+        ctx = build_context(settings, publish=lambda _ids: started[0].wake() if started else None)
         worker = InProcessWorker(ctx, threads=settings.service.workers)
+        started.append(worker)
         worker.start()
-    return AppState(settings=settings, db=db, blobs=blobs, worker=worker,
-                    limiter=RateLimiter(settings.service.rate_limit_per_minute), authenticate=Authenticator(db))
+        db = ctx.db
+    else:
+        db = open_database(settings.service.database_url, settings.data_dir)
+    return AppState(settings=settings, db=db, blobs=BlobStore(settings.data_dir / "blobs"), worker=worker,
+                    broker=broker, limiter=RateLimiter(settings.service.rate_limit_per_minute),
+                    authenticate=Authenticator(db))
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:
@@ -58,5 +67,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
     app.include_router(routes_auth.router)
     app.include_router(routes_merchants.router)
     app.include_router(routes_applications.router)
+    app.include_router(routes_ops.router)
     install_review_pages(app)
+    app.add_middleware(RequestContext)
     return app

@@ -152,8 +152,6 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                         enqueue(s, "process_document", doc.id)
                     # A group's pages may arrive over several requests: they are joined and read at submit.
                 out.append(_document_out(doc))
-        if state.worker is not None:
-            state.worker.wake()
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
@@ -187,8 +185,6 @@ async def submit_application(application_id: str, request: Request, who: Princip
                 enqueue(s, "assess_application", assess_target(app.id, app.round))
             s.flush()
             out = _out(s, app)
-        if state.worker is not None:
-            state.worker.wake()
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
@@ -20,6 +20,7 @@ class AppState:
     db: Database
     blobs: BlobStore
     worker: InProcessWorker | None
+    broker: Any  # the Celery app new jobs are sent through, when `service.worker` is celery
     limiter: RateLimiter
     authenticate: Authenticator
 

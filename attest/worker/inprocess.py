@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 
-from attest.worker import queue, tasks
+from attest.worker import queue, runner, tasks
 
 log = logging.getLogger("attest.worker")
 
@@ -51,11 +51,13 @@ class InProcessWorker:
                 self._wake.clear()
                 continue
             try:
-                tasks.run(self.ctx, job.kind, job.target_id)
-                queue.finish(self.ctx.db, job)
-            except Exception as exc:  # a task bug must not kill the worker; the job records it
-                log.exception("job %s failed", job.id)
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-                tasks.on_failure(self.ctx, job.kind, job.target_id, error)
-                queue.finish(self.ctx.db, job, error=error)
+                runner.execute(self.ctx, job)
+            except runner.TransientFault as exc:
+                # The database (or a webhook) is away for a moment: give the job back and let it cool down.
+                log.warning("job %s met a transient fault, retrying: %s", job.id, exc)
+                with contextlib.suppress(Exception):
+                    queue.release(self.ctx.db, job, error=str(exc))
+                self._stop.wait(min(30.0, 0.5 * 2 ** min(job.attempts, 6)))
+            except Exception:  # a bug in the bookkeeping itself must not kill the thread
+                log.exception("job %s could not be run", job.id)
             self._wake.set()  # finishing a job may have enqueued the next (an assessment)

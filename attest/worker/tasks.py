@@ -18,6 +18,7 @@ from attest.audit.chain import export_jsonl, load_jsonl
 from attest.audit.record import record_application, record_reassessment
 from attest.errors import AttestError, InputError
 from attest.ingest.combine import pages_to_pdf
+from attest.ops import context, metrics
 from attest.patterns.store import PatternStore, Submission
 from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
 from attest.schemas.checks import CheckResult
@@ -70,6 +71,7 @@ def process_document_job(ctx: Context, document_id: str) -> None:
             return  # already processed: the job ran before a crash and only its bookkeeping was lost
         app = s.get(Application, lead.application_id)
         assert app is not None
+        context.bind(application_id=app.id)
         members = _group(s, lead)
         shas, ids, filename, day = [d.sha256 for d in members], [d.id for d in members], lead.filename, \
             app.created_at.date()
@@ -89,8 +91,10 @@ def process_document_job(ctx: Context, document_id: str) -> None:
         outcome = {"status": "done", "result_json": result.model_dump_json()}
     except InputError as exc:
         outcome = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+        metrics.observe_document("refused", None)
     else:
         _previews(ctx, document_id, data, result)
+        metrics.observe_document("done", result)
     _settle(ctx, document_id, ids, **outcome)
 
 
@@ -160,6 +164,7 @@ def profile(m: Merchant, day: date) -> MerchantProfile:
 
 def assess_application_job(ctx: Context, target: str) -> None:
     application_id = target.split("~", 1)[0]
+    context.bind(application_id=application_id)
     with ctx.db.session() as s:
         app = s.get(Application, application_id)
         if app is None or app.status != "submitted":
@@ -195,6 +200,7 @@ def assess_application_job(ctx: Context, target: str) -> None:
         _index_checks(s, application_id, [*assessment.checks, *(c for r in results for c in r.checks)])
         if ctx.settings.service.webhook_url:
             enqueue(s, "notify", assess_target(application_id, app.round))
+    metrics.observe_assessment(assessment, results)
 
 
 def sign(secret: str, body: bytes) -> str:
