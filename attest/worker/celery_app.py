@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import cache
 
 from celery import Celery, Task
-from sqlalchemy import or_, select
+from sqlalchemy import select, update
 
 from attest.settings import Settings, get_settings
 from attest.store.models import Job, utcnow
@@ -43,6 +43,9 @@ def make_celery(settings: Settings) -> Celery:
         # Publishing must not hold an upload for long when Redis is away: the sweep resends instead.
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         worker_hijack_root_logger=False,
+        # On a lost broker connection the running job finishes; its acknowledgement may be lost, so its message
+        # comes back and finds the job done (claims are compare-and-set). Celery asks for this to be explicit.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_send_task_events=False,
     )
     app.task(name=TASK, bind=True, max_retries=MAX_RETRIES)(run_job)
@@ -97,18 +100,26 @@ def run_job(task: Task, job_id: str) -> str:
 
 
 def sweep(ctx: tasks.Context, app: Celery, *, grace_s: float = 5.0) -> int:
-    """Resend lost work: queued jobs when the broker holds no message for this queue, and running jobs whose
-    lease ran out. Returns how many messages were sent."""
+    """Resend lost work: running jobs whose lease ran out (their worker died; they go back to the queue first,
+    so they are resent once, not on every sweep), and queued jobs when the broker holds no message for this
+    queue (it restarted and kept nothing). Returns how many messages were sent."""
     now = utcnow()
     stale = now - timedelta(seconds=ctx.settings.service.job_lease_s)
     waiting = _broker_depth(app)
     with ctx.db.session() as s:
-        conditions = [(Job.status == "running") & (Job.claimed_at < stale)]
+        orphans = list(s.scalars(select(Job.id).where(Job.status == "running", Job.claimed_at < stale).limit(5000)))
+        if orphans:
+            s.execute(update(Job).where(Job.id.in_(orphans), Job.status == "running", Job.claimed_at < stale)
+                      .values(status="queued", claim=None))
+        queued: list[str] = []
         if waiting == 0:
-            conditions.append((Job.status == "queued") & (Job.created_at < now - timedelta(seconds=grace_s)))
-        ids = list(s.scalars(select(Job.id).where(or_(*conditions)).order_by(Job.created_at).limit(5000)))
+            queued = list(s.scalars(select(Job.id).where(Job.status == "queued",
+                                                         Job.created_at < now - timedelta(seconds=grace_s))
+                                    .order_by(Job.created_at).limit(5000)))
+    ids = list(dict.fromkeys([*orphans, *queued]))
     if ids:
-        log.warning("sweep: resending %d jobs (broker queue held %s messages)", len(ids), waiting)
+        log.warning("sweep: resending %d jobs (%d orphaned by a dead worker; broker queue held %s messages)",
+                    len(ids), len(orphans), waiting)
         publisher(app)(ids)
     return len(ids)
 

@@ -45,7 +45,12 @@ class InProcessWorker:
         with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while not self._stop.is_set():
-            job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
+            try:
+                job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
+            except Exception:  # the database is away: keep the thread, try again shortly
+                log.warning("could not claim a job", exc_info=True)
+                self._stop.wait(2.0)
+                continue
             if job is None:
                 self._wake.wait(self.poll_s)
                 self._wake.clear()

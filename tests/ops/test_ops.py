@@ -1,0 +1,84 @@
+"""Operations over real HTTP: liveness, readiness that says what is missing, Prometheus metrics after a real
+document, request ids, and log lines that carry ids but no tax ids, names or amounts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from attest.cluster import ensure_database
+from attest.ops import context
+from attest.ops.logs import JsonFormatter, mask
+from attest.settings import ServiceSettings, Settings
+
+from ..api.conftest import PG_ADMIN, serve, wait_decided
+from ..conftest import SAMPLES
+
+
+def test_personal_data_is_masked_and_ids_kept() -> None:
+    line = ("seller 兰溪市悦济舫餐厅 92330781MA2EDMFU50 total ¥19,073.03 tax 1716.57 on app_9f67e59fc17dbaca55b0 "
+            "doc_d8c8b6a0ea22baefdb3d page 2 of 3 took 1.5 s")
+    masked = mask(line)
+    for secret in ("兰溪", "92330781MA2EDMFU50", "19,073.03", "1716.57"):
+        assert secret not in masked, masked
+    assert "app_9f67e59fc17dbaca55b0" in masked and "doc_d8c8b6a0ea22baefdb3d" in masked and "page 2 of 3" in masked
+    record = logging.LogRecord("attest.x", logging.WARNING, __file__, 1, "merchant %s", ("杭州华盛服装有限公司",), None)
+    with context.bound(request_id="r1", application_id="app_1"):
+        shown = json.loads(JsonFormatter(show_personal_data=False).format(record))
+        debug = json.loads(JsonFormatter(show_personal_data=True).format(record))
+    assert shown["msg"] == "merchant [text]" and shown["request_id"] == "r1" and shown["application_id"] == "app_1"
+    assert debug["msg"] == "merchant 杭州华盛服装有限公司"
+
+
+@pytest.mark.slow
+def test_health_readiness_metrics_and_request_ids(tmp_path: Path) -> None:
+    name = f"attest_ops_{secrets.token_hex(4)}"
+    url = ensure_database(PG_ADMIN, name, fresh=True)
+    settings = Settings(data_dir=tmp_path / "data", service=ServiceSettings(database_url=url, workers=1))
+    with serve(settings) as live:
+        headers = live.key(live.tenant())
+        with httpx.Client(base_url=live.url, timeout=60) as c:
+            assert c.get("/healthz").json() == {"status": "alive"}
+            ready = c.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert set(ready.json()["checks"]) == {"database", "ocr", "patterns"}
+            assert ready.json()["checks"]["ocr"]["engine"].startswith("rapidocr")
+            r = c.get("/v1/applications/app_nope", headers={**headers, "X-Request-ID": "trace-42"})
+            assert r.status_code == 404 and r.headers["x-request-id"] == "trace-42"
+            assert len(c.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
+                       .headers["x-request-id"]) == 16  # an unsafe id is replaced, never echoed
+            m = c.post("/v1/merchants", json={"name": "滴滴出行科技有限公司", "uscc": "911201163409833307"},
+                       headers=headers).json()
+            app = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=headers).json()
+            pdf = (SAMPLES / "inv18_digital_normal_transport_discount.pdf").read_bytes()
+            c.post(f"/v1/applications/{app['id']}/documents", headers=headers,
+                   files=[("files", ("a.pdf", pdf, "application/pdf"))]).raise_for_status()
+            c.post(f"/v1/applications/{app['id']}/submit", headers=headers).raise_for_status()
+            wait_decided(c, app["id"], headers)
+            text = c.get("/metrics").text
+        for needle in ('attest_http_request_seconds_count{method="POST",route="/v1/applications/{application_id}'
+                       '/documents",status="202"}', 'attest_stage_seconds_count{stage="ocr"}',
+                       'attest_documents_total{kind="invoice",status="done"}', "attest_outcomes_total{outcome=",
+                       'attest_jobs{kind="process_document",status="done"} 1.0',
+                       'attest_jobs{kind="assess_application",status="done"} 1.0'):
+            assert needle in text, needle
+        assert "app_" not in text  # routes by template: no metric per application
+        # The database goes away: not ready, and the answer says which part.
+        live.db.engine.dispose()
+        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+        with httpx.Client(base_url=live.url, timeout=60) as c:
+            down = c.get("/readyz")
+            assert c.get("/healthz").status_code == 200  # alive all the same: restarting it would not help
+        assert down.status_code == 503 and down.json()["status"] == "not ready"
+        checks = down.json()["checks"]
+        assert checks["database"]["ok"] is False and name in checks["database"]["error"]
+        assert checks["patterns"]["ok"] is True
