@@ -52,3 +52,15 @@ def worker(metrics_port: Annotated[int, typer.Option(help="Serve this process's 
         start_http_server(metrics_port, addr="127.0.0.1")
     app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-Q", QUEUE, "-n", f"attest-{name}@%h",
                      "--without-gossip", "--without-mingle", "--without-heartbeat", f"--loglevel={settings.log.level}"])
+
+
+def worker_check() -> None:
+    """Exit 0 if a worker on this host has announced itself within the last minute (a container healthcheck)."""
+    from attest.api.routes_ops import WORKER_KEY
+    from attest.settings import get_settings
+    from attest.worker.celery_app import make_celery
+
+    app = make_celery(get_settings())
+    with app.connection_for_write() as conn:
+        found = next(conn.default_channel.client.scan_iter(f"{WORKER_KEY}{socket.gethostname()}-*", count=100), None)
+    raise typer.Exit(code=0 if found else 1)
