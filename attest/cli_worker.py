@@ -29,6 +29,8 @@ def _announce(app: object, name: str, ocr: str, every_s: float) -> None:
 
 
 def worker(metrics_port: Annotated[int, typer.Option(help="Serve this process's Prometheus metrics (0: off).")] = 0,
+           metrics_host: Annotated[str, typer.Option(help="Address the metrics listen on (0.0.0.0 in a container)."
+                                                     )] = "127.0.0.1",
            name: Annotated[str, typer.Option(help="Worker name; default: host and pid.")] = "") -> None:
     """Run jobs from the broker (ATTEST_SERVICE__WORKER=celery): same task code as the in-process worker."""
     from attest.ops.logs import configure_logging
@@ -49,7 +51,7 @@ def worker(metrics_port: Annotated[int, typer.Option(help="Serve this process's 
     if metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(metrics_port, addr="127.0.0.1")
+        start_http_server(metrics_port, addr=metrics_host)
     app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-Q", QUEUE, "-n", f"attest-{name}@%h",
                      "--without-gossip", "--without-mingle", "--without-heartbeat", f"--loglevel={settings.log.level}"])
 

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from attest.api import routes_applications, routes_auth, routes_merchants, routes_ops
-from attest.api.auth import Authenticator, RateLimiter
+from attest.api.auth import Authenticator, RateLimiter, SharedRateLimiter
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
 from attest.ops.requests import RequestContext
@@ -42,9 +42,16 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         db = ctx.db
     else:
         db = open_database(settings.service.database_url, settings.data_dir)
+    limiter: RateLimiter | SharedRateLimiter = RateLimiter(settings.service.rate_limit_per_minute)
+    if broker is not None:  # several API processes: count each key's requests in Redis, once for all
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        limiter = SharedRateLimiter(settings.service.rate_limit_per_minute, redis.Redis.from_url(
+            settings.service.broker_url, socket_timeout=0.3, socket_connect_timeout=0.3, retry=Retry(NoBackoff(), 0)))
     return AppState(settings=settings, db=db, blobs=BlobStore(settings.data_dir / "blobs"), worker=worker,
-                    broker=broker, limiter=RateLimiter(settings.service.rate_limit_per_minute),
-                    authenticate=Authenticator(db))
+                    broker=broker, limiter=limiter, authenticate=Authenticator(db))
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:

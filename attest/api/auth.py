@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from attest.store.db import Database
 from attest.store.models import ApiKey, utcnow
 
 ROLES = ("client", "merchant", "reviewer", "admin")
+log = logging.getLogger("attest.auth")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def _authenticate(db: Database, header: str | None) -> Principal:
 
 
 class RateLimiter:
-    """A fixed one-minute window per key, in this process (a shared limiter comes with scale-out)."""
+    """A fixed one-minute window per key, in this process (the in-process set-up: one API process)."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
@@ -115,3 +118,29 @@ class RateLimiter:
                 raise Problem(429, "rate-limited", "Too many requests for this API key",
                               retry_after=60 - int(time.time() % 60))
             self._windows[key_id] = (start, count + 1)
+
+
+class SharedRateLimiter:
+    """The same one-minute window per key, counted in Redis, so several API processes share one limit. If Redis
+    cannot be reached the request is let through (and logged): uploads matter more than strict limiting."""
+
+    def __init__(self, per_minute: int, client: Any, *, pause_s: float = 5.0) -> None:
+        self.per_minute, self.client, self.pause_s = per_minute, client, pause_s
+        self._skip_until = 0.0  # after a failure, Redis is left alone for a moment: no request waits on it
+
+    def check(self, key_id: str) -> None:
+        now = time.time()
+        if now < self._skip_until:
+            return
+        window = f"attest:ratelimit:{key_id}:{int(now // 60)}"
+        try:
+            pipe = self.client.pipeline()
+            pipe.incr(window)
+            pipe.expire(window, 120)
+            count = int(pipe.execute()[0])
+        except Exception:
+            self._skip_until = now + self.pause_s
+            log.warning("rate limiter unavailable for %.0f s; requests allowed", self.pause_s, exc_info=True)
+            return
+        if count > self.per_minute:
+            raise Problem(429, "rate-limited", "Too many requests for this API key", retry_after=60 - int(now % 60))

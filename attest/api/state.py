@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from attest.api.auth import Authenticator, Principal, RateLimiter
+from attest.api.auth import Authenticator, Principal, RateLimiter, SharedRateLimiter
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
@@ -21,7 +21,7 @@ class AppState:
     blobs: BlobStore
     worker: InProcessWorker | None
     broker: Any  # the Celery app new jobs are sent through, when `service.worker` is celery
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
     authenticate: Authenticator
 
 
