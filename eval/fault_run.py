@@ -174,6 +174,10 @@ def run(n_docs: int, workers: int, per_app: int) -> dict[str, Any]:
     finally:
         cluster.down()
         log.close()
+        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
     cores = os.cpu_count() or 1
     per_min = 60 * n_docs / elapsed
     result = {
