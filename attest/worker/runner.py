@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from attest.ops import context
+from attest.ops.metrics import JOBS
 from attest.store.models import Job
 from attest.worker import queue, tasks
 
@@ -60,11 +61,13 @@ def execute(ctx: tasks.Context, job: Job) -> None:
                 raise TransientFault(f"{type(exc).__name__}: {exc}"[:2000]) from exc
             log.exception("job %s failed", job.id)
             fail(ctx, job, f"{type(exc).__name__}: {exc}"[:2000])
+            JOBS.labels(kind=job.kind, result="failed").inc()
             return
         finally:
             stop.set()
         try:
             queue.finish(ctx.db, job)
+            JOBS.labels(kind=job.kind, result="done").inc()
         except Exception as exc:
             if is_transient(exc):  # done, but not recorded: the lease runs out and a re-run finds it done
                 raise TransientFault(f"{type(exc).__name__}: {exc}"[:2000]) from exc
