@@ -41,6 +41,13 @@ def ensure_database(admin_url: str, name: str, *, fresh: bool = False) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def drop_database(admin_url: str, name: str) -> None:
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 def _pump(stream: IO[bytes], prefix: str, sink: IO[str] | None) -> None:
     for raw in iter(stream.readline, b""):
         if sink is not None:

@@ -27,7 +27,7 @@ from PIL import Image
 
 from attest.api.auth import new_key
 from attest.audit.chain import load_jsonl, verify_chain
-from attest.cluster import Cluster, ensure_database, free_port
+from attest.cluster import Cluster, drop_database, ensure_database, free_port
 from attest.ingest import ingest
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.settings import LimitSettings, OcrSettings
@@ -174,10 +174,7 @@ def run(n_docs: int, workers: int, per_app: int) -> dict[str, Any]:
     finally:
         cluster.down()
         log.close()
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(PG_ADMIN, name)
     cores = os.cpu_count() or 1
     per_min = 60 * n_docs / elapsed
     result = {

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from attest.api.auth import new_key
 from attest.audit.chain import load_jsonl, verify_chain
-from attest.cluster import Cluster, ensure_database, free_port
+from attest.cluster import Cluster, drop_database, ensure_database, free_port
 from attest.store.db import Database
 from attest.store.models import Job, Tenant
 from eval.render.invoice import render_invoice
@@ -46,10 +46,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     finally:
         c.down()
         log.close()
-        engine = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        drop_database(PG_ADMIN, name)
 
 
 def _invoices(n: int) -> list[bytes]:
