@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import threading
+import time
 from typing import Annotated
 
 import typer
@@ -23,7 +24,7 @@ def _announce(app: object, name: str, ocr: str, every_s: float) -> None:
                                                     ex=int(every_s * 4))
             except Exception:  # the broker is away; Celery's consumer reconnects on its own
                 pass
-            threading.Event().wait(every_s)
+            time.sleep(every_s)
 
     threading.Thread(target=loop, name="attest-announce", daemon=True).start()
 

@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from attest.api.accounts import add_reviewer
+from attest.api.accounts import add_reviewer, add_tenant
 from attest.api.auth import new_key
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import Database, database_url, migrate
-from attest.store.models import Application, ApplicationCheck, Document, Merchant, Tenant, new_id, utcnow
+from attest.store.models import Application, ApplicationCheck, Document, Merchant, new_id, utcnow
 from eval.bench_service import _serve
 from eval.review_case import case_documents, case_merchant
 
@@ -77,11 +77,7 @@ def main() -> None:
     url_db = database_url(None, data_dir)
     migrate(url_db)
     db = Database(url_db)
-    with db.session() as s:
-        tenant = Tenant(name="bench")
-        s.add(tenant)
-        s.flush()
-        tenant_id = tenant.id
+    tenant_id = add_tenant(db, "bench")
     add_reviewer(db, tenant_id=tenant_id, username="bench", password=PASSWORD)
     api = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
     server, thread, url = _serve(settings, True)

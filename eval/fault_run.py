@@ -25,6 +25,7 @@ import httpx
 import sqlalchemy as sa
 from PIL import Image
 
+from attest.api.accounts import add_tenant
 from attest.api.auth import new_key
 from attest.audit.chain import load_jsonl, verify_chain
 from attest.cluster import Cluster, drop_database, ensure_database, free_port
@@ -32,7 +33,7 @@ from attest.ingest import ingest
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.settings import LimitSettings, OcrSettings
 from attest.store.db import Database
-from attest.store.models import Document, Job, Tenant
+from attest.store.models import Document, Job
 from eval.render.invoice import render_invoice
 from eval.render.truth import make_truth, uscc
 from eval.synth import TODAY
@@ -96,11 +97,7 @@ def run(n_docs: int, workers: int, per_app: int) -> dict[str, Any]:
     try:
         cluster.up()
         db = Database(url)
-        with db.session() as s:
-            t = Tenant(name="fault-run")
-            s.add(t)
-            s.flush()
-            tenant_id = t.id
+        tenant_id = add_tenant(db, "fault-run")
         headers = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
         apps: list[str] = []
         acks: list[float] = []

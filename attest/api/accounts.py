@@ -34,6 +34,15 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
+def add_tenant(db: Database, name: str) -> str:
+    """A new tenant (a bank or programme); its id."""
+    with db.session() as s:
+        t = Tenant(name=name)
+        s.add(t)
+        s.flush()
+        return t.id
+
+
 def add_reviewer(db: Database, *, tenant_id: str, username: str, password: str, role: str = "reviewer") -> str:
     if role not in ("reviewer", "admin"):
         raise ValueError("role must be reviewer or admin")

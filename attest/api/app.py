@@ -34,10 +34,9 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         db = open_database(settings.service.database_url, settings.data_dir)
         on_commit(db, publisher(broker))
     elif start_worker:
-        started: list[InProcessWorker] = []
-        ctx = build_context(settings, publish=lambda _ids: started[0].wake() if started else None)
+        ctx = build_context(settings)
         worker = InProcessWorker(ctx, threads=settings.service.workers)
-        started.append(worker)
+        on_commit(ctx.db, lambda _ids: worker.wake() if worker is not None else None)
         worker.start()
         db = ctx.db
     else:

@@ -55,9 +55,15 @@ def _patterns(state: AppState) -> dict[str, Any]:
     if state.worker is not None and state.worker.ctx.patterns is not None:
         client = state.worker.ctx.patterns.client
     else:
-        from attest.patterns.store import client_from
+        # With Celery the store lives in the workers; this process only asks the server whether it answers,
+        # through one client made on the first probe (not one per probe), and never opens an embedded store.
+        if not state.settings.patterns.chroma_url:
+            raise RuntimeError("Celery workers need the pattern store as a server: ATTEST_PATTERNS__CHROMA_URL")
+        if state.pattern_client is None:
+            from attest.patterns.store import client_from
 
-        client = client_from(state.settings.patterns, state.settings.data_dir)
+            state.pattern_client = client_from(state.settings.patterns, state.settings.data_dir)
+        client = state.pattern_client
     client.heartbeat()
     return {"mode": "server" if state.settings.patterns.chroma_url else "embedded"}
 

@@ -23,6 +23,7 @@ class AppState:
     broker: Any  # the Celery app new jobs are sent through, when `service.worker` is celery
     limiter: RateLimiter | SharedRateLimiter
     authenticate: Authenticator
+    pattern_client: Any = None  # Celery mode: the readiness probe's client of the Chroma server, made once
 
 
 def get_state(request: Request) -> AppState:

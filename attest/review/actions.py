@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -50,7 +50,7 @@ class ReviewConflict(AttestError):
 @dataclass(frozen=True)
 class ReviewAction:
     kind: ActionKind
-    version: int = field(metadata={"doc": "The application version the reviewer's form was drawn from."})
+    version: int  # the application version the reviewer's form was drawn from
     uplift: str | None = None
     reason: str = ""
     reason_codes: tuple[str, ...] = ()

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from attest.api.state import AppState, StateDep
@@ -53,14 +54,18 @@ async def case_page(application_id: str, request: Request, state: StateDep, user
 async def page_picture(document_id: str, page: int, state: StateDep, user: UserDep,
                        size: Literal["full", "thumb"] = "full") -> Response:
     def work() -> bytes | None:
+        # Only the tenant and the status: a cached picture (the usual case) never reads the stored result.
         with state.db.session() as s:
-            d = s.get(Document, document_id)
-            app = s.get(Application, d.application_id) if d is not None else None
-            if d is None or app is None or app.tenant_id != user.tenant_id or not d.result_json:
-                return None
-            result_json = d.result_json
+            found = s.execute(select(Application.tenant_id, Document.status).join(
+                Document, Document.application_id == Application.id).where(Document.id == document_id)).first()
+        if found is None or found.tenant_id != user.tenant_id or found.status != "done":
+            return None
 
-        def load() -> tuple[bytes, DocumentResult]:
+        def load() -> tuple[bytes, DocumentResult] | None:
+            with state.db.session() as s:
+                result_json = s.scalar(select(Document.result_json).where(Document.id == document_id))
+            if not result_json:
+                return None
             result = DocumentResult.model_validate_json(result_json)
             return state.blobs.get(result.document_id), result
 

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 
+from attest.api.accounts import add_tenant
 from attest.api.app import create_app
 from attest.api.auth import new_key
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import Database, database_url, migrate
-from attest.store.models import Tenant
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -54,11 +54,7 @@ class Live:
     settings: Settings
 
     def tenant(self, name: str = "t") -> str:
-        with self.db.session() as s:
-            t = Tenant(name=name)
-            s.add(t)
-            s.flush()
-            return t.id
+        return add_tenant(self.db, name)
 
     def key(self, tenant_id: str, role: str = "client", merchant_id: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {new_key(self.db, tenant_id=tenant_id, role=role, merchant_id=merchant_id)}"}

@@ -48,9 +48,14 @@ def test_compose_services_and_settings() -> None:
         env = services[name]["environment"]
         unknown = sorted(set(env) - known)
         assert not unknown, f"{name} sets variables attest does not read: {unknown}"
-        settings = Settings.model_validate({})  # the names parse into real values:
-        assert settings.service.worker in ("inprocess", "celery")
-        assert env["ATTEST_SERVICE__WORKER"] == "celery"
+        # The values parse: the settings the container would run with.
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in env.items():
+                mp.setenv(key, str(value))
+            settings = Settings()
+        assert settings.service.worker == "celery" and settings.ocr.threads == 1
+        assert settings.log.json_format is True and settings.log.show_personal_data is False
+        assert str(settings.data_dir) == "/data" and settings.patterns.chroma_url == "http://chroma:8000"
         assert env["ATTEST_SERVICE__DATABASE_URL"].split("@")[1].startswith("postgres:5432/")
         assert env["ATTEST_SERVICE__BROKER_URL"].startswith("redis://redis:6379/")
         assert env["ATTEST_PATTERNS__CHROMA_URL"] == "http://chroma:8000"

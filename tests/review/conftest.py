@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from attest.api.accounts import add_tenant
 from attest.audit.chain import export_jsonl
 from attest.audit.record import record_application
 from attest.pipeline import assess_application
@@ -15,7 +16,7 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.decision import MerchantProfile
 from attest.score import load_policy
 from attest.store.db import Database, migrate
-from attest.store.models import Application, ApplicationCheck, Merchant, Tenant, utcnow
+from attest.store.models import Application, ApplicationCheck, Merchant, utcnow
 
 from ..api.conftest import database  # noqa: F401  (the sqlite/postgresql fixture)
 
@@ -29,11 +30,7 @@ def db(database: str) -> Iterator[Database]:  # noqa: F811
 
 
 def tenant(db: Database, name: str = "t") -> str:
-    with db.session() as s:
-        t = Tenant(name=name)
-        s.add(t)
-        s.flush()
-        return t.id
+    return add_tenant(db, name)
 
 
 def decided(db: Database, tenant_id: str, *, name: str = "杭州华盛服装有限公司", uscc: str = "913301000000000001",

@@ -16,11 +16,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from attest.api.accounts import add_tenant
 from attest.api.auth import new_key
 from attest.audit.chain import load_jsonl, verify_chain
 from attest.cluster import Cluster, drop_database, ensure_database, free_port
 from attest.store.db import Database
-from attest.store.models import Job, Tenant
+from attest.store.models import Job
 from eval.render.invoice import render_invoice
 from eval.render.truth import make_truth, uscc
 from eval.synth import TODAY
@@ -66,11 +67,7 @@ def _running(db: Database) -> int:
 
 def test_kill_a_worker_restart_redis_drop_database_connections(cluster: Cluster) -> None:
     db = Database(cluster.database_url)
-    with db.session() as s:
-        t = Tenant(name="faults")
-        s.add(t)
-        s.flush()
-        tenant_id = t.id
+    tenant_id = add_tenant(db, "faults")
     headers = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
     docs = _invoices(12)
     apps: list[str] = []
