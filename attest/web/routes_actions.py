@@ -53,13 +53,13 @@ async def act(application_id: str, action: str, request: Request, state: StateDe
         error, status, error_title = str(exc), 422, "action.invalid"
     except ReviewConflict as exc:
         error, status, error_title = str(exc), 409, "action.conflict"
-    if not request.headers.get("hx-request"):
-        if error is None:
-            return RedirectResponse(f"/review/cases/{application_id}#decision", status_code=303)
-        case = await run_in_threadpool(load_case, state, user, application_id)
+    htmx = bool(request.headers.get("hx-request"))
+    if not htmx and error is None:  # a plain form post: back to the case page (post/redirect/get)
+        return RedirectResponse(f"/review/cases/{application_id}#decision", status_code=303)
+    case = await run_in_threadpool(load_case, state, user, application_id)
+    if not htmx:
         return case_response(request, user, case, doc=None, field=None, error=error, error_title=error_title,
                              status_code=status)
-    case = await run_in_threadpool(load_case, state, user, application_id)
     # The decision panel in place, and the audit trail beside it (out of band), so the new event shows at once.
     return render(request, "_decision_swap.html", user.lang, status_code=status, user=user, case=case,
                   error=error, error_title=error_title, notice=None if error else action)

@@ -110,6 +110,14 @@ def test_decisions_outside_the_bounds_are_refused_with_the_reason(site: Site) ->
                headers={"HX-Request": "true"})
     assert r.status_code == 422 and "MADE_UP" in r.text
     assert _version(site, app_id) == version
+    # Without JavaScript: a refused form answers with the whole case page, an accepted one redirects back to it.
+    plain = c.post(f"{case}/adjust", data={"csrf_token": token, "version": str(version), "uplift": "-1",
+                                           "reason": "没有脚本的浏览器"})
+    assert plain.status_code == 422 and 'role="alert"' in plain.text and 'id="viewer"' in plain.text
+    done = c.post(f"{case}/adjust", data={"csrf_token": token, "version": str(version), "uplift": "1000",
+                                          "reason": "没有脚本的浏览器"})
+    assert done.status_code == 303 and done.headers["location"] == f"{case}#decision"
+    assert _version(site, app_id) == version + 1
 
 
 def test_merchant_text_is_shown_as_text(site: Site) -> None:
