@@ -31,11 +31,17 @@ def preview_path(root: Path, doc_id: str, page: int, size: Size) -> Path:
     return root / doc_id / f"p{page}-{size}.jpg"
 
 
-def _jpeg(image: Image.Image, size: Size) -> bytes:
-    picture = image.copy()
-    picture.thumbnail((LONG_SIDE[size], LONG_SIDE[size]), Image.Resampling.LANCZOS)
+def _scaled(image: Image.Image, size: Size) -> Image.Image:
+    picture = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    # Bicubic: for these downscales (a phone photo to 1600 px, 1600 to 240) it reads as sharp as Lanczos at
+    # half the filtering time, which the worker pays once per page.
+    picture.thumbnail((LONG_SIDE[size], LONG_SIDE[size]), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return picture
+
+
+def _jpeg(picture: Image.Image, size: Size) -> bytes:
     out = io.BytesIO()
-    picture.convert("RGB").save(out, "JPEG", quality=80 if size == "full" else 70, optimize=True)
+    picture.save(out, "JPEG", quality=80 if size == "full" else 70)
     return out.getvalue()
 
 
@@ -58,8 +64,10 @@ def write_previews(root: Path, doc_id: str, data: bytes, result: DocumentResult,
         image = turn_upright(page.image, ocr_page.rotation)
         if image.size != (ocr_page.width, ocr_page.height):
             image = image.resize((ocr_page.width, ocr_page.height))  # the boxes' coordinate space
-        for size in LONG_SIDE:
-            _write(preview_path(root, doc_id, ocr_page.page, size), _jpeg(image, size))
+        full = _scaled(image, "full")
+        thumb = _scaled(full, "thumb")  # from the full picture: far fewer pixels to filter
+        _write(preview_path(root, doc_id, ocr_page.page, "full"), _jpeg(full, "full"))
+        _write(preview_path(root, doc_id, ocr_page.page, "thumb"), _jpeg(thumb, "thumb"))
 
 
 def get_preview(root: Path, doc_id: str, page: int, size: Size,
