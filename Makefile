@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := tests/data/samples
 
-.PHONY: run run-cluster check test lint bench system-deps browser-deps install clean
+.PHONY: run run-cluster check test lint bench system-deps browser-deps deploy-deps install clean
 
 system-deps:
 	@# CJK fonts render the synthetic invoices; apt is only called when a font is missing.
@@ -21,6 +21,12 @@ browser-deps:
 	@# The reviewer page tests drive Debian's Chromium through Playwright (Playwright's own download is not used).
 	@if ! [ -x /usr/bin/chromium ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+deploy-deps:
+	@# The deployment test validates docker-compose.yml with Compose; no Docker engine is needed for that.
+	@if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -46,7 +52,7 @@ lint: install
 	$(BIN)/ruff check attest eval tests
 	$(BIN)/mypy attest eval
 
-test: lint browser-deps
+test: lint browser-deps deploy-deps
 	$(BIN)/python -m pytest --cov=attest --cov-report=term $(PYTEST_ARGS)
 
 bench: install

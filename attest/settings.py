@@ -27,6 +27,9 @@ class OcrSettings(BaseModel):
         2000, description="Longest image side given to the detector; bigger photos are downscaled first."
     )
     threads: int = Field(0, description="onnxruntime threads per session; 0 lets onnxruntime decide.")
+    memory_arena: bool = Field(
+        True, description="Keep onnxruntime's CPU memory arena: each page reuses the last one's buffers instead of "
+        "mapping fresh memory (about 10 % faster per page here; costs the largest page's buffers in resident memory).")
     paddle_model_dir: Path | None = Field(
         None, description="Folder holding local PaddleOCR det/rec/cls model folders (paddleocr engine only)."
     )

@@ -17,12 +17,15 @@ class RapidOcrReader:
 
     name = "rapidocr"
 
-    def __init__(self, *, threads: int = 0) -> None:
+    def __init__(self, *, threads: int = 0, memory_arena: bool = True) -> None:
         try:
             from rapidocr import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise EngineUnavailable("rapidocr is not installed: pip install rapidocr onnxruntime") from exc
-        params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+        # rapidocr turns onnxruntime's arena off; without it every page's feature maps (100+ MB for a 2000-px
+        # page) are fresh mmaps the kernel must fault in: 16 % of the OCR time was system time, 3 % with it.
+        params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False,
+                                  "EngineConfig.onnxruntime.enable_cpu_mem_arena": memory_arena}
         if threads > 0:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
         self._engine = RapidOCR(params=params)
