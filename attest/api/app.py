@@ -36,7 +36,7 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     elif start_worker:
         ctx = build_context(settings)
         worker = InProcessWorker(ctx, threads=settings.service.workers)
-        on_commit(ctx.db, lambda _ids: worker.wake() if worker is not None else None)
+        on_commit(ctx.db, lambda _ids: worker.wake())
         worker.start()
         db = ctx.db
     else:

@@ -9,7 +9,6 @@ is claimed by a compare-and-set update, so only one worker runs it."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from datetime import timedelta
@@ -18,7 +17,6 @@ from functools import cache
 from celery import Celery, Task
 from sqlalchemy import select, update
 
-from attest.ops.metrics import JOBS
 from attest.settings import Settings, get_settings
 from attest.store.models import Job, utcnow
 from attest.worker import queue, runner, tasks
@@ -82,13 +80,19 @@ def worker_context() -> tasks.Context:
         return _context
 
 
+def _backoff(task: Task) -> int:
+    """Seconds before the next try: 1, 2, 4 … 60."""
+    retries = int(task.request.retries)
+    return 60 if retries >= 6 else 1 << retries
+
+
 def run_job(task: Task, job_id: str) -> str:
     ctx = worker_context()
     try:
         job = queue.claim_job(ctx.db, job_id, lease_s=ctx.settings.service.job_lease_s)
     except Exception as exc:
         if runner.is_transient(exc):  # the database is away: keep the message, try again later
-            raise task.retry(exc=exc, countdown=min(60, 2 ** task.request.retries)) from exc
+            raise task.retry(exc=exc, countdown=_backoff(task)) from exc
         raise
     if job is None:
         return "skipped"  # done already, or a live worker holds it (a duplicated message)
@@ -98,10 +102,8 @@ def run_job(task: Task, job_id: str) -> str:
         if task.request.retries >= MAX_RETRIES:
             runner.fail(ctx, job, f"gave up after {MAX_RETRIES} retries: {exc}")
             return "failed"
-        with contextlib.suppress(Exception):  # if this fails too, the lease runs out and the sweep resends it
-            queue.release(ctx.db, job, error=str(exc))
-        JOBS.labels(kind=job.kind, result="retried").inc()
-        raise task.retry(exc=exc, countdown=min(60, 2 ** task.request.retries)) from exc
+        runner.retry_later(ctx, job, exc)
+        raise task.retry(exc=exc, countdown=_backoff(task)) from exc
     return "done"
 
 

@@ -59,9 +59,7 @@ class InProcessWorker:
                 runner.execute(self.ctx, job)
             except runner.TransientFault as exc:
                 # The database (or a webhook) is away for a moment: give the job back and let it cool down.
-                log.warning("job %s met a transient fault, retrying: %s", job.id, exc)
-                with contextlib.suppress(Exception):
-                    queue.release(self.ctx.db, job, error=str(exc))
+                runner.retry_later(self.ctx, job, exc)
                 self._stop.wait(min(30.0, 0.5 * 2 ** min(job.attempts, 6)))
             except Exception:  # a bug in the bookkeeping itself must not kill the thread
                 log.exception("job %s could not be run", job.id)

@@ -3,6 +3,7 @@ and the Celery task, so both run the same task code the same way."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -61,7 +62,6 @@ def execute(ctx: tasks.Context, job: Job) -> None:
                 raise TransientFault(f"{type(exc).__name__}: {exc}"[:2000]) from exc
             log.exception("job %s failed", job.id)
             fail(ctx, job, f"{type(exc).__name__}: {exc}"[:2000])
-            JOBS.labels(kind=job.kind, result="failed").inc()
             return
         finally:
             stop.set()
@@ -78,3 +78,13 @@ def fail(ctx: tasks.Context, job: Job, error: str) -> None:
     """The job will not succeed: its target reaches a final state saying so, and the job records why."""
     tasks.on_failure(ctx, job.kind, job.target_id, error)
     queue.finish(ctx.db, job, error=error)
+    JOBS.labels(kind=job.kind, result="failed").inc()
+
+
+def retry_later(ctx: tasks.Context, job: Job, fault: TransientFault) -> None:
+    """Give a job that met a transient fault back to the queue. If even that write fails, the lease runs out
+    and the sweep (Celery) or the next claim (in-process) takes the job over."""
+    log.warning("job %s met a transient fault, retrying: %s", job.id, fault)
+    with contextlib.suppress(Exception):
+        queue.release(ctx.db, job, error=str(fault))
+    JOBS.labels(kind=job.kind, result="retried").inc()

@@ -94,11 +94,13 @@ def _compose_cli() -> list[str] | None:
     return None
 
 
-@pytest.mark.skipif(_compose_cli() is None, reason="neither `docker compose` nor `docker-compose` is installed")
+COMPOSE = _compose_cli()
+
+
+@pytest.mark.skipif(COMPOSE is None, reason="neither `docker compose` nor `docker-compose` is installed")
 def test_docker_compose_config_validates() -> None:
-    cli = _compose_cli()
-    assert cli is not None
-    done = subprocess.run([*cli, "-f", str(ROOT / "docker-compose.yml"), "config"], capture_output=True, text=True,
+    assert COMPOSE is not None
+    done = subprocess.run([*COMPOSE, "-f", str(ROOT / "docker-compose.yml"), "config"], capture_output=True, text=True,
                           cwd=ROOT)
     assert done.returncode == 0, done.stderr
     # The file as Compose resolved it: the same five services, the worker really is a Celery worker.
