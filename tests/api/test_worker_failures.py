@@ -53,12 +53,14 @@ def _jobs_total(kind: str, result: str) -> float:
     return REGISTRY.get_sample_value("attest_jobs_total", {"kind": kind, "result": result}) or 0.0
 
 
-def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, engines: Engines) -> None:
+def _submitted(tmp_path: Path, seeds: tuple[int, ...],
+               groups: tuple[str | None, ...]) -> tuple[Database, str, list[str]]:
+    """A migrated SQLite store holding one submitted application with a generated invoice per seed (documents
+    sharing a group are pages of one); its database, the application id and the document ids."""
     url = database_url(None, tmp_path / "db")
     migrate(url)
     db = Database(url)
     blobs = BlobStore(tmp_path / "blobs")
-    sha = blobs.put(generate(7)[0])
     with db.session() as s:
         t = Tenant(name="t")
         s.add(t)
@@ -69,24 +71,42 @@ def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, 
         app = Application(tenant_id=t.id, merchant_id=m.id, status="submitted", submitted_at=utcnow())
         s.add(app)
         s.flush()
-        doc = Document(application_id=app.id, sha256=sha, filename="invoice.png", size=1)
-        s.add(doc)
+        docs = [Document(application_id=app.id, sha256=blobs.put(generate(seed)[0]), filename=f"{n}.png", size=1,
+                         group_id=group) for n, (seed, group) in enumerate(zip(seeds, groups, strict=True))]
+        s.add_all(docs)
         s.flush()
-        enqueue(s, "process_document", doc.id)
-        app_id, doc_id = app.id, doc.id
-    before = {r: _jobs_total("process_document", r) for r in ("retried", "done", "failed")}
-    ctx = Context(db=db, blobs=blobs, engines=Engines(ocr=FlakyOcr(engines.ocr)), policy=load_policy(),
-                  patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path),
-                  settings=Settings(data_dir=tmp_path, service=ServiceSettings(database_url=url)))
+        seen: set[str] = set()
+        for d in docs:  # one job per ungrouped document and per group (its first page leads)
+            if d.group_id is None or d.group_id not in seen:
+                enqueue(s, "process_document", d.id)
+                seen.add(d.group_id or d.id)
+        return db, app.id, [d.id for d in docs]
+
+
+def _run_until_decided(tmp_path: Path, db: Database, app_id: str, ocr: Any) -> None:
+    """An in-process worker with `ocr` runs the application's jobs until it is decided (60 s at most)."""
+    settings = Settings(data_dir=tmp_path, service=ServiceSettings(database_url=database_url(None, tmp_path / "db")))
+    ctx = Context(db=db, blobs=BlobStore(tmp_path / "blobs"), engines=Engines(ocr=ocr), policy=load_policy(),
+                  patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path), settings=settings)
     worker = InProcessWorker(ctx, threads=1, poll_s=0.05)
     worker.start()
     try:
         deadline = time.monotonic() + 60
-        while (status := _status(db, app_id)) != "decided":
+        while True:
+            with db.session() as s:
+                status = s.get(Application, app_id).status  # type: ignore[union-attr]
+            if status == "decided":
+                return
             assert time.monotonic() < deadline, status
             time.sleep(0.1)
     finally:
         worker.stop()
+
+
+def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, engines: Engines) -> None:
+    db, app_id, (doc_id,) = _submitted(tmp_path, (7,), (None,))
+    before = {r: _jobs_total("process_document", r) for r in ("retried", "done", "failed")}
+    _run_until_decided(tmp_path, db, app_id, FlakyOcr(engines.ocr))
     with db.session() as s:
         d = s.get(Document, doc_id)
         job = s.query(Job).filter_by(kind="process_document").one()
@@ -97,53 +117,9 @@ def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, 
     db.engine.dispose()
 
 
-def _status(db: Database, app_id: str) -> str:
-    with db.session() as s:
-        app = s.get(Application, app_id)
-        assert app is not None
-        return app.status
-
-
 def test_a_crashing_task_leaves_every_document_final_and_the_application_decided(tmp_path: Path) -> None:
-    url = database_url(None, tmp_path / "db")
-    migrate(url)
-    db = Database(url)
-    blobs = BlobStore(tmp_path / "blobs")
-    settings = Settings(data_dir=tmp_path, service=ServiceSettings(database_url=url))
-    pages = [blobs.put(generate(seed)[0]) for seed in (1, 2, 3)]
-    with db.session() as s:
-        t = Tenant(name="t")
-        s.add(t)
-        s.flush()
-        m = Merchant(tenant_id=t.id, name=SELLER["name"], uscc=SELLER["uscc"])
-        s.add(m)
-        s.flush()
-        app = Application(tenant_id=t.id, merchant_id=m.id, status="submitted", submitted_at=utcnow())
-        s.add(app)
-        s.flush()
-        docs = [Document(application_id=app.id, sha256=sha, filename=f"{n}.png", size=1,
-                         group_id="contract" if n < 2 else None) for n, sha in enumerate(pages)]
-        s.add_all(docs)
-        s.flush()
-        enqueue(s, "process_document", docs[0].id)  # the group's lead
-        enqueue(s, "process_document", docs[2].id)
-        app_id, ids = app.id, [d.id for d in docs]
-    ctx = Context(db=db, blobs=blobs, engines=Engines(ocr=BrokenOcr()), policy=load_policy(),  # type: ignore[arg-type]
-                  patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path),
-                  settings=settings)
-    worker = InProcessWorker(ctx, threads=1, poll_s=0.05)
-    worker.start()
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with db.session() as s:
-                status = s.get(Application, app_id).status  # type: ignore[union-attr]
-            if status == "decided":
-                break
-            assert time.monotonic() < deadline, status
-            time.sleep(0.1)
-    finally:
-        worker.stop()
+    db, app_id, ids = _submitted(tmp_path, (1, 2, 3), ("contract", "contract", None))
+    _run_until_decided(tmp_path, db, app_id, BrokenOcr())
     with db.session() as s:
         got = {d.id: (d.status, d.error_code) for d in (s.get(Document, i) for i in ids) if d is not None}
         jobs = {(j.kind, j.status) for j in s.query(Job).all()}
