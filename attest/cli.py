@@ -14,7 +14,7 @@ from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
 from attest.cli_service import service_app
 from attest.errors import AttestError, InputError
-from attest.extract.flat import flat_invoice
+from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.document import DocumentResult
 from attest.settings import get_settings
@@ -42,8 +42,8 @@ def _options() -> ProcessOptions:
 
 
 def flat_view(result: DocumentResult) -> dict[str, Any]:
-    kind = result.classification.kind
-    return {"kind": kind, "fields": flat_invoice(result.invoice) if result.invoice else {}}
+    """Every kind's flat fields: the same view the evaluation compares with its labels."""
+    return {"kind": result.classification.kind, "fields": flat_fields(result)}
 
 
 def _text_view(result: DocumentResult) -> str:

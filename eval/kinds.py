@@ -12,16 +12,12 @@ import io
 import json
 import random
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from attest.extract.contract import flat_contract
-from attest.extract.flat import flat_invoice
-from attest.extract.licence import flat_licence
-from attest.extract.shop import flat_shop
+from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
 from eval.compare import compare_invoice, norm
 from eval.render.contract import contract_pdf, make_contract, render_contract
@@ -78,16 +74,6 @@ def sample(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:
     return _other(rng)
 
 
-def _flat(kind: str, result: Any) -> dict[str, Any]:
-    views: dict[str, Callable[[], dict[str, Any]]] = {
-        "invoice": lambda: flat_invoice(result.invoice) if result.invoice else {},
-        "contract": lambda: flat_contract(result.contract) if result.contract else {},
-        "business_license": lambda: flat_licence(result.licence) if result.licence else {},
-        "shop_photo": lambda: flat_shop(result.shop) if result.shop else {},
-    }
-    return views.get(kind, dict)()
-
-
 def _field_hits(kind: str, got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
     if kind == "invoice":
         return compare_invoice(got, want)
@@ -127,7 +113,7 @@ def run(engines: Engines, n: int) -> dict[str, Any]:
             result = process_document(data, f"{kind}-{seed}", engines=engines, options=opts)
             confusion[(kind, result.classification.kind)] += 1
             genuine_fails.update(c.code for c in result.checks if c.severity == "fail")
-            for field, ok in _field_hits(kind, _flat(kind, result), truth).items():
+            for field, ok in _field_hits(kind, flat_fields(result), truth).items():
                 name = field.split(".")[-1] if field.startswith("items.") else field
                 totals[kind][name] += 1
                 hits[kind][name] += ok

@@ -71,29 +71,15 @@ def _settings_for(extractor: str) -> Any:
     return s.model_copy(update={"llm": s.llm.model_copy(update={"extractor": extractor})})
 
 
-def _flat(result: Any) -> dict[str, Any]:
-    """The flat view of whichever evidence the document gave."""
-    from attest.extract.contract import flat_contract
-    from attest.extract.flat import flat_invoice
-    from attest.extract.licence import flat_licence
-    from attest.extract.shop import flat_shop
-
-    if result.invoice:
-        return flat_invoice(result.invoice)
-    if result.contract:
-        return flat_contract(result.contract)
-    if result.licence:
-        return flat_licence(result.licence)
-    return flat_shop(result.shop) if result.shop else {}
-
-
 def _summary(result: Any) -> dict[str, Any]:
+    from attest.extract.flat import flat_fields
+
     return {
         # The whole result but its OCR lines: what assessing the application needs, re-read without OCR.
         "result": result.model_dump(mode="json", exclude={"ocr"}),
         "document_id": result.document_id, "kind": result.classification.kind,
         "kind_confidence": result.classification.confidence, "status": result.status,
-        "fields": _flat(result),
+        "fields": flat_fields(result),
         "checks": [{"code": c.code, "severity": c.severity, "fields": [r.field for r in c.refs]}
                    for c in result.checks],
         "timings": result.timings, "errors": [e.model_dump() for e in result.errors],

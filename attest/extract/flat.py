@@ -38,3 +38,18 @@ def flat_invoice(ev: InvoiceEvidence) -> dict[str, Any]:
         else:
             out[name] = flat_value(getattr(ev, name))
     return out
+
+
+def flat_fields(result: Any) -> dict[str, Any]:
+    """The flat view of whichever evidence a `DocumentResult` carries (`{}` when nothing was read)."""
+    from attest.extract.contract import flat_contract
+    from attest.extract.licence import flat_licence
+    from attest.extract.shop import flat_shop
+
+    if result.invoice is not None:
+        return flat_invoice(result.invoice)
+    if result.contract is not None:
+        return flat_contract(result.contract)
+    if result.licence is not None:
+        return flat_licence(result.licence)
+    return flat_shop(result.shop) if result.shop is not None else {}

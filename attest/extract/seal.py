@@ -83,24 +83,31 @@ def find_seals(image: Image.Image, page: int = 1) -> list[Seal]:
 
 
 def unwrap_ring(image: Image.Image, seal: Seal) -> Image.Image:
-    """The ring text band as a straight strip, reading left to right with the letters upright."""
-    lo, hi = load("seals")["text_band"]
+    """The ring text band as a straight strip, reading left to right with the letters upright.
+
+    The strip keeps the letters' proportions (one pixel of arc per pixel of strip at the band's middle) and a
+    small seal is enlarged first: a recogniser reads squashed or stretched characters as other ones. Ink is
+    shaded by how red it is rather than cut at a threshold, so the thin strokes of a small or faded seal
+    survive.
+    """
+    spec = load("seals")
+    lo, hi = spec["text_band"]
     (cx, cy), (a, b) = seal.centre, seal.axes
-    radius = max(a, b)
+    radius = max(int(max(a, b) * max(1.0, spec["ring_min_radius"] / max(a, b, 1.0))), 8)
     # Ovals are stretched to a circle first so that one radius fits the whole band.
     crop = image.crop((int(cx - a), int(cy - b), int(cx + a), int(cy + b))).resize(
-        (int(2 * radius), int(2 * radius)))
-    arr = np.asarray(crop)
-    # Keep the seal's red ink only, as dark on white: OCR reads it like print.
-    ink = red_mask(arr)
-    plain = np.where(ink[..., None] > 0, 0, 255).astype(np.uint8).repeat(3, axis=2)
-    rows = 1440
-    polar = cv2.warpPolar(plain, (int(radius), rows), (radius, radius), radius, cv2.WARP_POLAR_LINEAR)
+        (2 * radius, 2 * radius), Image.Resampling.BICUBIC)
+    rgb = np.asarray(crop.convert("RGB")).astype(np.int16)
+    redness = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])
+    shade = (255 - np.clip(redness * spec["ring_ink_gain"], 0, 255)).astype(np.uint8)
+    plain = np.repeat(shade[..., None], 3, axis=2)
+    rows = max(64, int(2 * np.pi * radius * (lo + hi) / 2))
+    polar = cv2.warpPolar(plain, (radius, rows), (radius, radius), radius, cv2.WARP_POLAR_LINEAR)
     band = polar[:, int(lo * radius): int(hi * radius)]
     # Rows run clockwise from 3 o'clock; start at 6 o'clock so the top of the ring sits mid-strip.
     band = np.roll(band, -rows // 4, axis=0)
     strip = np.rot90(band)  # radius up, angle to the right: upright text, left to right
-    return Image.fromarray(np.ascontiguousarray(strip)).resize((rows, max(24, int(strip.shape[0]))))
+    return Image.fromarray(np.ascontiguousarray(strip))
 
 
 def read_seals(image: Image.Image, engine: OcrEngine, page: int = 1) -> list[Seal]:

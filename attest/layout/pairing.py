@@ -61,9 +61,13 @@ def _continued(hit: Hit, rest: Sequence[Line], stop: re.Pattern[str] | None) -> 
 def _wrapped(hit: Hit, lines: Sequence[Line], stop: re.Pattern[str] | None) -> Hit:
     """A long value wrapped inside its box continues on the next line, starting under the label or value."""
     label = hit.label or hit.lines[0]
+    # Where the value's own text starts inside the label's line (`住所广东省…`): wrapped lines are indented
+    # to it, not to the label.
+    chars = max(len(label.text), 1)
+    inline = label.box.x0 + max(chars - len(hit.text), 0) * label.box.w / chars
     while True:
         last = hit.lines[-1].box
-        starts = (label.box.x0, last.x0 if hit.lines[-1] is not label else label.box.x0)
+        starts = (label.box.x0, last.x0 if hit.lines[-1] is not label else inline)
         below = [
             ln for ln in lines
             if ln not in hit.lines and -0.3 * last.h <= ln.box.y0 - last.y1 < last.h * 0.6 and ln.box.y0 > last.cy
@@ -71,6 +75,10 @@ def _wrapped(hit: Hit, lines: Sequence[Line], stop: re.Pattern[str] | None) -> H
         ]
         if len(below) != 1 or (stop is not None and stop.search(below[0].text)) or below[0].vertical:
             return hit
+        if stop is not None and any(stop.match(ln.text) and same_row(ln.box, below[0].box)
+                                    and label.box.x0 - label.box.h <= ln.box.x0 and ln.box.x1 <= below[0].box.x0
+                                    for ln in lines):
+            return hit  # the next row's own value, beside its label: not a continuation
         hit.text += _clean(below[0].text)
         hit.lines.append(below[0])
 
