@@ -23,6 +23,7 @@ from attest.forensics.glyphs import check_glyph_size
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.ink import annotate_red_ink
+from attest.ocr.under_seals import read_under_seals
 from attest.patterns.checks import pattern_checks
 from attest.patterns.fingerprint import contract_fingerprint, photo_fingerprint
 from attest.patterns.store import PatternStore, Submission
@@ -86,6 +87,8 @@ def _read_pages(doc: Document, engine: OcrEngine) -> list[OcrPage]:
             ocr_page = engine.read(page.image, page=page.index + 1)
             page.image = turn_upright(page.image, ocr_page.rotation)
         annotate_red_ink(ocr_page, page.image)
+        if page.text_layer is None:
+            ocr_page = read_under_seals(ocr_page, page.image, engine)
         pages.append(ocr_page)
     return pages
 

@@ -15,6 +15,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,17 @@ class CachingOcr:
         return result  # type: ignore[no-any-return]
 
 
-def _norm(value: Any) -> str | None:
+_AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+_MONEY_FIELDS = {"amount", "total_amount_excl_tax", "total_tax", "total_amount_incl_tax"}
+
+
+def _norm(key: str, value: Any) -> Any:
     if value is None:
         return None
-    return squash(str(value)).translate(_PARENS).replace(" ", "")
+    text = squash(str(value)).translate(_PARENS).replace(" ", "")
+    return Decimal(text) if key in _MONEY_FIELDS and _AMOUNT.match(text) else text
 
 
 def judged_fields(kind: str, labelled: dict[str, Any]) -> list[str]:
@@ -93,7 +101,7 @@ def field_hits(kind: str, got: dict[str, Any], labelled: dict[str, Any]) -> dict
         have = got.get(names.get(key, key))
         if kind == "contract" and key == "supplier" and want in ("party_a", "party_b"):
             want = labelled.get(want)
-        out[key] = _norm(have) == _norm(want)
+        out[key] = _norm(key, have) == _norm(key, want)
     return out
 
 
@@ -115,10 +123,9 @@ def entries(folder: str, root: Path = SHARED) -> list[dict[str, Any]]:
 
 def score_file(path: Path, entry: dict[str, Any], kind: str, engines: Any, today: date) -> FileScore:
     """Process one file as the service would and score it against its label."""
+    from attest.errors import InputError
     from attest.extract.flat import flat_fields
     from attest.pipeline import ProcessOptions, process_document
-
-    from attest.errors import InputError
 
     try:
         result = process_document(path.read_bytes(), path.name, engines=engines,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from attest.data import load, pattern
+from attest.extract.contract_amounts import read_amounts
+from attest.extract.contract_parties import read_parties, supplier_of
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.header import parse_date
-from attest.extract.invoice.totals import normalise_words
 from attest.extract.seal import Seal
 from attest.layout.geometry import Box, Line, page_skew
 from attest.layout.normalize import squash
@@ -53,54 +53,23 @@ def _date_field(hit_text: str, used: list[Line]) -> Field[date] | None:
 
 
 def _title(lines: Sequence[Line]) -> Field[str] | None:
-    first_page = [ln for ln in lines if ln.id.startswith("p1-") and _re("title").search(ln.text)]
-    if not first_page:
+    """`合同名称：X` where printed; else the biggest contract-like heading in the top half of the first page."""
+    if hit := find_value(lines, _re_label("contract_name")):
+        return field_of(squash(hit.text), hit)
+    first = [ln for ln in lines if ln.id.startswith("p1-")]
+    if not first:
         return None
-    best = max(first_page, key=lambda ln: ln.box.h)
+    bottom = max(ln.box.y1 for ln in first)
+    heads = [ln for ln in first if _re("title").search(ln.text) and not _re("clause").match(squash(ln.text))
+             and ln.box.cy < bottom / 2 and len(squash(ln.text)) <= 40]
+    if not heads:
+        return None
+    best = max(heads, key=lambda ln: ln.box.h)
     return field_of(squash(best.text), lines=[best])
 
 
-def _parties(lines: Sequence[Line], ev: ContractEvidence) -> None:
-    party, tax = _re("party"), pattern("contract_layout", "labels", "tax_id")
-    seen: set[str] = set()
-    for i, ln in enumerate(lines):
-        m = party.match(squash(ln.text))
-        if not m or m.group("side") in seen or "盖章" in ln.text or "签字" in ln.text:
-            continue
-        side = "a" if m.group("side") == "甲方" else "b"
-        seen.add(m.group("side"))
-        setattr(ev, f"party_{side}", field_of(m.group("name"), lines=[ln]))
-        if m.group("role"):
-            setattr(ev, f"party_{side}_role", field_of(m.group("role"), lines=[ln]))
-        for nxt in lines[i + 1: i + 3]:  # the party's code is printed on the next line or two
-            t = tax.search(squash(nxt.text))
-            if t and (code := re.search(r"[0-9A-Z]{18}", squash(nxt.text)[t.end():])):
-                setattr(ev, f"party_{side}_tax_id", field_of(code.group(0), lines=[nxt]))
-                break
-            if party.match(squash(nxt.text)):
-                break
-
-
-def _supplier(lines: Sequence[Line], ev: ContractEvidence) -> None:
-    roles = _spec()["roles"]
-    for side in ("a", "b"):
-        role: Field[str] | None = getattr(ev, f"party_{side}_role")
-        name: Field[str] | None = getattr(ev, f"party_{side}")
-        if role and name and role.value in roles["supplies"]:
-            ev.supplier = name.model_copy(update={"lines": role.lines + name.lines})
-            return
-        if role and name and role.value in roles["buys"]:
-            other: Field[str] | None = getattr(ev, f"party_{'b' if side == 'a' else 'a'}")
-            if other:
-                ev.supplier = other.model_copy(update={"confidence": other.confidence * 0.95})
-                return
-    for ln in lines:
-        m = _re("subject_supplies").search(squash(ln.text))
-        if m:
-            chosen: Field[str] | None = ev.party_a if m.group("side") == "甲方" else ev.party_b
-            if chosen:
-                ev.supplier = chosen.model_copy(update={"lines": [*chosen.lines, ln.id]})
-            return
+def _re_label(key: str) -> re.Pattern[str]:
+    return re.compile(_spec()["labels"][key])
 
 
 def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> ContractEvidence:
@@ -110,14 +79,11 @@ def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> Co
     if hit := find_value(lines, re.compile(labels["contract_no"]), value=re.compile(r"[A-Za-z0-9-]{4,}")):
         m = re.search(r"[A-Za-z0-9-]{4,}", squash(hit.text))
         ev.contract_no = field_of(m.group(0) if m else squash(hit.text), hit)
-    _parties(lines, ev)
-    _supplier(lines, ev)
+    read_parties(lines, ev)
+    supplier_of(lines, ev)
+    read_amounts(lines, ev)
     for ln in lines:
         text = squash(ln.text)
-        if ev.amount is None and (m := _re("amount_figures").search(text)):
-            ev.amount = field_of(Decimal(m.group("value").replace(",", "")), lines=[ln], raw=m.group(0))
-        if ev.amount_cn is None and (m := _re("amount_words").search(text)):
-            ev.amount_cn = field_of(normalise_words(m.group("words")), lines=[ln], raw=m.group("words"))
         if ev.term_start is None and (m := _re("term").search(text)):
             ev.term_start = _date_field(m.group("start"), [ln])
             ev.term_end = _date_field(m.group("end"), [ln])

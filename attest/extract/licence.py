@@ -85,7 +85,8 @@ def _canonical_ending(text: str) -> str:
 
     Ring text bends and is often inked unevenly; the bureau titles are few and fixed, the place before them
     is not touched."""
-    for ending in load("licence_layout")["authority_endings"]:
+    endings: list[str] = load("licence_layout")["authority_endings"]
+    for ending in endings:
         tail = text[-len(ending):]
         if len(tail) == len(ending) and sum(a != b for a, b in zip(tail, ending, strict=True)) == 1:
             return text[: -len(ending)] + ending

@@ -69,8 +69,11 @@ def _integer(text: str) -> int:
     return total + (_section(text, leading=leading) if text else 0)
 
 
-def parse_amount_words(text: str) -> Decimal:
-    """`叁拾元零肆角玖分` → Decimal('30.49'); raises `AmountWordsError` with the reason otherwise."""
+def parse_amount_words(text: str, *, require_whole: bool = True) -> Decimal:
+    """`叁拾元零肆角玖分` → Decimal('30.49'); raises `AmountWordsError` with the reason otherwise.
+
+    Invoices always close a whole amount with 整 (its absence is a forger's slip); contracts, typed by people,
+    often do not (`人民币贰佰陆拾捌万伍仟元`): `require_whole=False` accepts that."""
     text = "".join(text.split()).removeprefix("人民币")
     for ch in text:
         if ch in _NONSTANDARD:
@@ -92,7 +95,7 @@ def parse_amount_words(text: str) -> Decimal:
         if not yuan:
             raise AmountWordsError("整 must follow 元 or 角")
         rest = ""
-    elif rest == "" and yuan:
+    elif rest == "" and yuan and require_whole:
         raise AmountWordsError("missing 整 after 元")
     if rest:
         if len(rest) >= 2 and rest[1] == "角":

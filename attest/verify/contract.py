@@ -18,7 +18,7 @@ def _amounts(ev: ContractEvidence, doc: str) -> list[CheckResult]:
     if ev.amount is None or ev.amount_cn is None:
         return []
     try:
-        words = parse_amount_words(ev.amount_cn.value)
+        words = parse_amount_words(ev.amount_cn.value, require_whole=False)
     except AmountWordsError as exc:
         return [result("contract.amount_words", "fail", f"大写金额不规范: {exc.reason}",
                        f"amount in words is malformed: {exc.reason}", doc=doc, fields=["amount_cn"])]
