@@ -60,7 +60,9 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
     text = "".join(squash(ln.text) for page in pages for ln in page.lines)
     scores = _word_scores(text, spec)
     stats = image_stats(images[0], pages[0] if pages else None) if images else None
-    if stats is not None and len(pages) <= 1:
+    printed = any(score >= spec["kinds"][kind]["threshold"] and len(found) >= spec["page_words"]
+                  for kind, (score, found) in scores.items())
+    if stats is not None and len(pages) <= 1 and not printed:
         scores["shop_photo"] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0

@@ -38,6 +38,7 @@ from attest.verify.application import check_application
 from attest.verify.contract import check_contract
 from attest.verify.injection import check_injected_instructions
 from attest.verify.licence import check_licence
+from attest.verify.quality import check_quality
 from attest.verify.seals import check_seal_party
 
 T = TypeVar("T")
@@ -78,9 +79,23 @@ class _Run:
         return default
 
 
-def _read_pages(doc: Document, engine: OcrEngine) -> list[OcrPage]:
+def _scanned_pages_to_read(doc: Document, settings: OcrSettings) -> set[int]:
+    """Which pages of the document are read: all, except the middle of a long scan (a bounded cost)."""
+    n = len(doc.pages)
+    first, last = settings.scan_first_pages, settings.scan_last_pages
+    if n <= first + last or any(p.text_layer is not None for p in doc.pages):
+        return set(range(n))
+    return set(range(first)) | set(range(n - last, n))
+
+
+def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list[OcrPage]:
     pages = []
+    wanted = _scanned_pages_to_read(doc, settings)
     for page in doc.pages:
+        if page.index not in wanted:
+            pages.append(OcrPage(page=page.index + 1, width=page.image.width, height=page.image.height, lines=[],
+                                 engine="skipped", engine_version="-"))
+            continue
         if page.text_layer is not None:
             ocr_page = page.text_layer
         else:
@@ -128,12 +143,13 @@ def process_document(
     doc = ingest(data, filename, limits=opts.limits, ocr=opts.ocr)
     run.timings["ingest"] = round(time.perf_counter() - started, 4)
     no_pages: list[OcrPage] = []
-    pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr), no_pages)
+    pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr, opts.ocr), no_pages)
     classification = classify(pages, [p.image for p in doc.pages])
     wanted = (hints or {}).get("kind")
     result = DocumentResult(
         document_id=doc.sha256, filename=filename, media_type=doc.media_type, pages=len(doc.pages),
         classification=classification, ocr=pages,
+        pages_read=[p.page for p in pages if p.engine != "skipped"],
     )
     # Every kind of document is screened for text addressed to a model, invoice or not.
     result.checks = run.stage(
@@ -182,6 +198,9 @@ def process_document(
     elif pages and kind == "shop_photo":
         shop = run.stage("extract", lambda: extract_shop(pages[0], doc.exif), None)
         result.shop = _with_model(run, result, kind, pages, doc, shop, engines, opts)
+    # Said at once, so the merchant can retake a blurred or cut-off photo before the application is decided.
+    result.checks += run.stage("quality", lambda: check_quality(result, kind, doc.pages[0].image if doc.pages
+                                                                else None), list[CheckResult]())
     if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
         # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
         # classified as (a tight crop of a storefront can read as "other").

@@ -37,6 +37,11 @@ class OcrSettings(BaseModel):
     use_pdf_text_layer: bool = Field(
         True, description="Use a PDF's own text layer instead of OCR when it is present and sane."
     )
+    scan_first_pages: int = Field(
+        3, ge=1, description="A long scanned PDF (no text layer) is OCR'd on its first pages only, plus the last "
+        "ones (`scan_last_pages`): title, parties and amounts stand at the front, signatures and seals at the end. "
+        "The pages read are listed in the result's `pages_read`.")
+    scan_last_pages: int = Field(2, ge=0, description="Last pages of a long scanned PDF that are OCR'd too.")
 
 
 class PatternSettings(BaseModel):

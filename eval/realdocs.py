@@ -59,8 +59,8 @@ class CachingOcr:
 
     def read(self, image: Image.Image, page: int = 1, *, orient: bool = True) -> OcrPage:
         path = self._key(image, page, orient)
-        if path.exists():
-            return pickle.loads(path.read_bytes())
+        if path.exists():  # our own cache, written just below
+            return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
         result: OcrPage = self.engine.read(image, page, orient=orient)
         path.write_bytes(pickle.dumps(result))
         return result
@@ -114,6 +114,7 @@ class FileScore:
     got: dict[str, Any] = field(default_factory=dict)
     want: dict[str, Any] = field(default_factory=dict)
     quality: list[str] = field(default_factory=list)
+    fails: list[str] = field(default_factory=list)
 
 
 def entries(folder: str, root: Path = SHARED) -> list[dict[str, Any]]:
@@ -138,7 +139,8 @@ def score_file(path: Path, entry: dict[str, Any], kind: str, engines: Any, today
         flat["check_code"] = flat["check_code"].replace(" ", "")
     return FileScore(file=path.name, kind=kind, got_kind=result.classification.kind,
                      hits=field_hits(kind, flat, entry["fields"]), got=flat, want=entry["fields"],
-                     quality=[c.code for c in result.checks if c.code.startswith("quality.")])
+                     quality=[c.code for c in result.checks if c.code.startswith("quality.")],
+                     fails=[c.code for c in result.checks if c.severity == "fail"])
 
 
 def summarise(scores: list[FileScore]) -> dict[str, dict[str, float]]:
@@ -177,7 +179,8 @@ def main() -> None:
             scores.append(s)
             wrong = [k for k, v in s.hits.items() if not v]
             print(f"{s.file:<60} {s.got_kind:<17} {sum(s.hits.values())}/{len(s.hits)}"
-                  f"{'  quality: ' + ','.join(s.quality) if s.quality else ''}")
+                  f"{'  quality: ' + ','.join(s.quality) if s.quality else ''}"
+                  f"{'  FAIL: ' + ','.join(s.fails) if s.fails else ''}")
             if args.show_misses:
                 names = FLAT_NAME.get(kind, {})
                 for k in wrong:

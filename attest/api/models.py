@@ -82,6 +82,16 @@ class ReviewOut(BaseModel):
     at: datetime
 
 
+class RetakeOut(BaseModel):
+    """A document to upload again, and why, in the words the merchant's app shows."""
+
+    document_id: str
+    filename: str
+    code: str = Field(description="The quality check that says why (`quality.unreadable`, `quality.not_evidence`).")
+    message: str = Field(description="Chinese / English sentence: what was wrong and what to do.")
+    notes: list[str] = Field(default_factory=list, description="How the picture looked (blurred, cut off, …).")
+
+
 class ApplicationOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "app_9f67e59fc17dbaca55b0", "merchant_id": "mer_3f9a0c1d2e4b5a6c7d8e", "status": "submitted",
@@ -94,8 +104,9 @@ class ApplicationOut(BaseModel):
     id: str
     merchant_id: str
     status: Literal["open", "submitted", "decided", "evidence_requested", "failed"] = Field(
-        description="`evidence_requested`: a reviewer asked for more documents (see `review`), uploads are open "
-                    "again. `failed` only when attest itself broke while deciding; the documents are kept.")
+        description="`evidence_requested`: a reviewer asked for more documents (see `review`), or documents could "
+                    "not be read (see `retake`); uploads are open again. `failed` only when attest itself broke "
+                    "while deciding; the documents are kept.")
     created_at: datetime
     submitted_at: datetime | None = None
     decided_at: datetime | None = None
@@ -103,6 +114,8 @@ class ApplicationOut(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list, description="Application-level checks, once decided.")
     decision: Decision | None = Field(None, description="The machine's decision.")
     review: ReviewOut | None = Field(None, description="A reviewer's action on this round's decision, if any.")
+    retake: list[RetakeOut] = Field(default_factory=list, description=(
+        "When the machine's decision is `evidence_requested`: each document that could not be read, and why."))
 
 
 class DocumentResultOut(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
-from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, ReviewOut
+from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, RetakeOut, ReviewOut
 from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import PrincipalDep, StateDep
 from attest.errors import InputError
@@ -52,7 +53,23 @@ def _out(s: Session, app: Application) -> ApplicationOut:
                           created_at=app.created_at, submitted_at=app.submitted_at, decided_at=app.decided_at,
                           documents=[_document_out(d) for d in docs],
                           checks=assessment.checks if assessment else [],
-                          decision=assessment.decision if assessment else None, review=_review_out(app))
+                          decision=assessment.decision if assessment else None, review=_review_out(app),
+                          retake=_retake(docs, assessment))
+
+
+def _retake(docs: Sequence[Document], assessment: Assessment | None) -> list[RetakeOut]:
+    if assessment is None or assessment.decision.outcome != "evidence_requested":
+        return []
+    asked = {(r.document, r.field) for r in assessment.decision.retake}
+    out = []
+    for d in docs:
+        checks = (json.loads(d.result_json).get("checks", []) if d.result_json else [])
+        for c in checks:
+            if (d.sha256, c["code"]) in asked:
+                notes = [n["message"] for n in checks if n["code"].startswith("quality.") and n is not c]
+                out.append(RetakeOut(document_id=d.id, filename=d.filename, code=c["code"], message=c["message"],
+                                     notes=notes))
+    return out
 
 
 def _review_out(app: Application) -> ReviewOut | None:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from attest.schemas.checks import CheckResult, Ref
 
-Outcome = Literal["auto_approve", "review", "decline"]
+Outcome = Literal["auto_approve", "review", "decline", "evidence_requested"]
 
 
 class MerchantProfile(BaseModel):
@@ -47,6 +47,8 @@ class Decision(BaseModel):
     top_reasons: list[str] = Field(default_factory=list,
                                    description="Adverse-action reasons when the uplift is reduced or refused.")
     policy_version: str
+    retake: list[Ref] = Field(default_factory=list, description=(
+        "With `evidence_requested`: the documents to upload again, each with the check that says why."))
 
 
 class Assessment(BaseModel):

@@ -71,6 +71,8 @@ class DocumentResult(BaseModel):
     filename: str
     media_type: str
     pages: int
+    pages_read: list[int] = Field(default_factory=list, description=(
+        "Pages (1-based) that were read; a long scan is read on its first and last pages only."))
     status: Literal["ok", "partial"] = "ok"
     classification: Classification
     ocr: list[OcrPage]

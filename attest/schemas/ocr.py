@@ -30,7 +30,8 @@ class OcrPage(BaseModel):
     width: int
     height: int
     lines: list[OcrLine]
-    engine: str = Field(description="`rapidocr`, `paddleocr` or `pdf-text` (a PDF's own text layer).")
+    engine: str = Field(description="`rapidocr`, `paddleocr`, `pdf-text` (a PDF's own text layer) or `skipped` (a "
+                        "middle page of a long scan, not read).")
     engine_version: str
     rotation: int = Field(0, description="Clockwise degrees the page was turned before reading.")
     seconds: float = 0.0

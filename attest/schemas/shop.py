@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from pydantic import Field as PydField
 
 from attest.schemas.evidence import Field
 
@@ -19,3 +20,5 @@ class ShopPhotoEvidence(BaseModel):
     camera_model: Field[str] | None = None
     software: Field[str] | None = None
     gps: Field[str] | None = None
+    other_signs: list[str] = PydField(default_factory=list,
+                                      description="Other signs' text in the photo, biggest first (not the name).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from attest.schemas.checks import CheckResult
+from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import Contribution, Decision, MerchantProfile, Outcome
 from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import InvoiceEvidence
@@ -17,6 +17,7 @@ from attest.score.policy import OPTIONAL_FEATURES, Bin, Policy
 ADVERSE = {
     "CHECK_FAILED": "A document failed a check; a reviewer will look at it before any uplift.",
     "HELD_FOR_REVIEW": "The documents raise a question a reviewer must answer before any uplift.",
+    "EVIDENCE_UNREADABLE": "Some documents could not be read: upload them again as each one's quality note says.",
     "SALES_NONE": "No verified sales invoices issued by the business in the last 12 months.",
     "INSUFFICIENT_EVIDENCE": "The verified evidence is not yet enough for an uplift under this policy.",
     "SALES_MINIMAL": "Verified sales are small.",
@@ -101,6 +102,12 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     elif uplift > policy.outcomes.auto_approve_up_to:
         outcome = "review"
         reasons.append("ABOVE_AUTO_APPROVE")
+    unread = [c for c in checks if c.severity == "warn" and c.code in policy.outcomes.unreadable_codes]
+    retake = [Ref(document=r.document, field=c.code) for c in unread for r in c.refs[:1]]
+    if unread and uplift == 0 and outcome == "decline":
+        # Nothing to lend against because evidence could not be read: ask for it again rather than decline.
+        outcome = policy.outcomes.unreadable_means
+        reasons.append("EVIDENCE_UNREADABLE")
     if trust < 1:
         reasons.append("LOW_TRUST")
     adverse = [code for code in ADVERSE if code in reasons]
@@ -108,4 +115,5 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
         outcome=outcome, uplift=uplift, new_limit=merchant.current_limit + uplift, points=points,
         trust_factor=trust, contributions=contributions, reason_codes=list(dict.fromkeys(reasons)),
         top_reasons=[ADVERSE[c] for c in adverse[:4]], policy_version=policy.version,
+        retake=retake if outcome == "evidence_requested" else [],
     )

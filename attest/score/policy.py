@@ -76,6 +76,11 @@ class Outcomes(BaseModel):
         "Check codes that, at warn or fail, hold the uplift at zero until a reviewer has looked."))
     review_codes: list[str] = Field(default_factory=list, description=(
         "Check codes that, at warn or fail, send the case to review with the uplift as computed."))
+    unreadable_means: Literal["evidence_requested", "review", "decline"] = Field("evidence_requested", description=(
+        "What an application becomes when it would earn nothing and some of its documents could not be read: "
+        "`evidence_requested` asks the merchant to retake them, with the reason per document."))
+    unreadable_codes: list[str] = Field(default_factory=lambda: ["quality.unreadable", "quality.not_evidence"],
+                                        description="Check codes (at warn) that mark a document as not read.")
 
 
 DEFAULT_POLICY = "credit-v3"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from attest.store.models import Application, ApplicationCheck, Merchant, utcnow
 
 STATES = ("needs_review", "processing", "evidence_requested", "reviewed", "auto", "failed")
-OUTCOMES = ("review", "auto_approve", "decline")
+OUTCOMES = ("review", "auto_approve", "decline", "evidence_requested")
 AGES = ("1d", "7d", "old")
 
 

@@ -194,6 +194,9 @@ def assess_application_job(ctx: Context, target: str) -> None:
         app.trail_jsonl = export_jsonl(trail)
         app.status, app.decided_at = "decided", utcnow()
         app.outcome, app.uplift = assessment.decision.outcome, assessment.decision.uplift
+        if assessment.decision.outcome == "evidence_requested":
+            # Documents could not be read: open for uploads again, as after a reviewer's request.
+            app.status, app.round = "evidence_requested", app.round + 1
         # A new round waits for a reviewer again; the earlier actions stay in the trail.
         app.review_action = app.review_uplift = app.review_json = app.reviewed_by = app.reviewed_at = None
         app.version += 1

@@ -64,9 +64,10 @@ def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Fie
         return None
     best = max(candidates, key=lambda ln: ln.box.h)
     # A title torn by a seal is read as pieces on one row; a piece overlapping another is a double read.
+    tags = set(load("invoice_layout")["title_tags"])
     row = [best] + [ln for ln in top if ln is not best and abs(ln.box.cy - best.box.cy) < best.box.h * 0.6
                     and ln.box.h > best.box.h * 0.6 and h_overlap(ln.box, best.box) < 0.3
-                    and not stop().search(ln.text)]
+                    and not stop().search(ln.text) and squash(ln.text) not in tags]
     row.sort(key=lambda ln: ln.box.x0)
     text = squash("".join(ln.text for ln in row))
     titles = load("invoice_layout")["titles"]

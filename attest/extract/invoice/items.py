@@ -87,7 +87,8 @@ def _missing_amount(row: list[Line], columns: list[Column]) -> list[Column]:
 def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
     anchors = [ln for ln in lines if re.search("税额|税率|金额", squash(ln.text)) and "合计" not in ln.text]
     for anchor in sorted(anchors, key=lambda ln: ln.box.y0):
-        row = _join_split_chars([ln for ln in lines if same_row(anchor.box, ln.box)])
+        # Vertical margin print (`第二联：抵扣联…`, the printer's licence) spans many rows: never a header cell.
+        row = _join_split_chars([ln for ln in lines if same_row(anchor.box, ln.box) and not ln.vertical])
         columns = [c for ln in row for c in _header_cells(ln)]
         columns += _missing_amount(row, columns)
         names = {c.name for c in columns}

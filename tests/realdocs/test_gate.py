@@ -1,0 +1,73 @@
+"""The real-document gate: every real file of every kind read as the service reads it, held to a floor per kind.
+
+Reads ../shared/realdocs when it lies beside the checkout (as in CI), and always the real files committed under
+tests/data/realdocs, so a fresh clone without ../shared still runs a gate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from eval.realdocs import FOLDERS, KIND_OF_FOLDER, SHARED, FileScore, entries, score_file, summarise
+
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "realdocs"
+FLOORS = yaml.safe_load((Path(__file__).parent / "floors.yaml").read_text(encoding="utf-8"))
+SETS = [name for name, root in (("shared", SHARED), ("bundled", BUNDLED)) if root.is_dir()]
+
+
+def _score_set(root: Path, engines: Any) -> list[FileScore]:
+    out = []
+    for folder in FOLDERS:
+        for entry in entries(folder, root):
+            out.append(score_file(root / folder / entry["file"], entry, KIND_OF_FOLDER[folder], engines,
+                                  date(2026, 11, 28)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scored(engines: Any) -> dict[str, list[FileScore]]:
+    """Each set read once for all the tests below (the bundled files the shared set holds are not read twice)."""
+    out: dict[str, list[FileScore]] = {}
+    if "shared" in SETS:
+        out["shared"] = _score_set(SHARED, engines)
+    if "bundled" in SETS:
+        out["bundled"] = _bundled(engines, {s.file: s for s in out.get("shared", [])})
+    return out
+
+
+def _bundled(engines: Any, done: dict[str, FileScore]) -> list[FileScore]:
+    out = []
+    for folder in FOLDERS:
+        for entry in entries(folder, BUNDLED):
+            out.append(done.get(entry["file"]) or score_file(BUNDLED / folder / entry["file"], entry,
+                                                             KIND_OF_FOLDER[folder], engines, date(2026, 11, 28)))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", SETS)
+def test_every_kind_holds_its_floor(which: str, scored: dict[str, list[FileScore]]) -> None:
+    summary = summarise(scored[which])
+    assert set(summary) >= set(FLOORS[which]), f"kinds missing from the {which} set: {summary}"
+    for kind, floor in FLOORS[which].items():
+        row = summary[kind]
+        misses = {s.file: [k for k, ok in s.hits.items() if not ok] for s in scored[which]
+                  if s.kind == kind and not all(s.hits.values())}
+        assert row["classified"] >= floor["classified"], (kind, row, misses)
+        assert row["field_accuracy"] >= floor["fields"], (kind, row, misses)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", SETS)
+def test_genuine_real_documents_raise_no_fail_and_are_read(which: str, scored: dict[str, list[FileScore]]) -> None:
+    """Real documents are genuine: no `fail`, and none that was read is reported unreadable."""
+    for s in scored[which]:
+        if s.got_kind.startswith("refused"):
+            continue
+        assert s.fails == [], (s.file, s.fails)
+        assert "quality.unreadable" not in s.quality, s.file
