@@ -10,6 +10,7 @@ from typing import Any
 
 from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
 from eval.compare import norm
+from eval.realdocs import JUDGED, FileScore, field_hits, summarise
 
 # Label vocabularies of corpora → attest's document kinds.
 KIND_OF_LABEL = {"invoice": "invoice", "vat_invoice": "invoice", "storefront_signboard": "shop_photo",
@@ -99,6 +100,7 @@ def compute(run_dir: Path) -> dict[str, Any]:
     llm: Counter[str] = Counter()
     llm_errors: Counter[str] = Counter()
     llm_latency: list[float] = []
+    judged: list[FileScore] = []
     for m in corpus["merchants"]:
         risk = 0.0
         app_checks = _application_checks(run_dir, m["id"])
@@ -119,6 +121,9 @@ def compute(run_dir: Path) -> dict[str, Any]:
                        disagreements=len((res.get("llm") or {}).get("disagreements", [])))
             truth_kind = KIND_OF_LABEL.get(doc["doc_type"], "other")
             kinds.append((truth_kind, res["kind"]))
+            if corpus.get("kind") == "labelled-folder" and truth_kind in JUDGED:
+                judged.append(FileScore(file=doc["file"], kind=truth_kind, got_kind=res["kind"],
+                                        hits=field_hits(truth_kind, res.get("fields") or {}, doc["fields"])))
             if truth_kind == "invoice":
                 pairs.append((res.get("fields") or {}, doc["fields"]))
                 missing_fields.update(k for k in doc["fields"] if k not in INVOICE_FIELDS)
@@ -183,6 +188,10 @@ def compute(run_dir: Path) -> dict[str, Any]:
         "fields": field_scores(pairs),
         "field_macro_f1": _macro_f1(field_scores(pairs)),
         "label_fields_not_produced": sorted(missing_fields),
+        # Labelled real documents: the judged fields per kind, scored as the real-document gate scores them.
+        "real_documents": {"per_kind": summarise(judged),
+                           "misses": {s.file: [k for k, ok in s.hits.items() if not ok] for s in judged
+                                      if not all(s.hits.values())}} if judged else None,
         "checks": checks,
         "application": application,
         "uplift": uplift,

@@ -28,6 +28,19 @@ def test_check_flat_format() -> None:
     assert fields["issue_date"] == "2025-12-29"
 
 
+def test_check_flat_format_for_every_kind() -> None:
+    """Contracts, licences and shop photos print their flat fields too: the view the evaluation compares."""
+    real = Path(__file__).parent / "data" / "realdocs"
+    out = _run("check", "-f", "flat", str(real / "contracts" / "ct01_ev_truck_purchase_sichuan_byd_2023_scan.pdf"),
+               str(real / "storefronts" / "sf01_yuxiao_menchuang_door_window_shop.png"))
+    assert out.returncode == 0, out.stderr
+    contract, shop = (json.loads(line) for line in out.stdout.splitlines())
+    assert contract["kind"] == "contract" and contract["fields"]["party_b"] == "比亚迪汽车工业有限公司"
+    assert contract["fields"]["amount"] == "274728000.80"
+    assert shop["kind"] == "shop_photo" and shop["fields"]["shop_name"] == "宇啸门窗"
+    assert shop["fields"]["phone"] == "13482023068"
+
+
 def test_check_text_format_shows_provenance_and_checks() -> None:
     out = _run("check", str(SAMPLES / "inv06_zhejiang_e_normal_2020_ofd.png"))
     assert out.returncode == 0, out.stderr

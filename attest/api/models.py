@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Decision
+from attest.verify.uscc import check_char, is_valid_uscc
 
 
 class MerchantIn(BaseModel):
@@ -24,6 +25,15 @@ class MerchantIn(BaseModel):
     city_tier: int | None = Field(None, ge=1, le=3)
     current_limit: Decimal = Field(Decimal(0), ge=0, le=Decimal("1e12"), description="Current credit line, CNY.")
     declared_monthly_revenue: Decimal | None = Field(None, ge=0, le=Decimal("1e12"))
+
+    @field_validator("uscc")
+    @classmethod
+    def _checksum(cls, code: str) -> str:
+        """An onboarding record with an impossible code is refused: GB 32100's check character must hold."""
+        if not is_valid_uscc(code):
+            raise ValueError(f"the check character of {code} is wrong (GB 32100-2015: it should be "
+                             f"{check_char(code[:17])}); check the code as printed on the licence")
+        return code
 
 
 class MerchantOut(MerchantIn):

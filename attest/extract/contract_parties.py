@@ -55,7 +55,7 @@ def _captions(lines: Sequence[Line]) -> list[tuple[str, str | None, Field[str], 
     """(side, printed role, name, from a signature block) for every caption whose name can be read."""
     caption = _re("caption")
     out = []
-    for i, ln in enumerate(lines):
+    for ln in lines:
         text = squash(ln.text)
         m = caption.match(text)
         if not m:
@@ -69,10 +69,9 @@ def _captions(lines: Sequence[Line]) -> list[tuple[str, str | None, Field[str], 
             if nxt is None:
                 continue
             name, used = squash(nxt.text), [nxt]
-        name = _clean_name(name)
+        name, more = _wrapped_name(_clean_name(name), used[-1], lines, lines.index(used[-1]))
         if not _looks_like_name(name):
             continue
-        name, more = _wrapped_name(name, used[-1], lines, lines.index(used[-1]) if used[-1] in lines else i)
         out.append((side, role, field_of(name, lines=[*used[:-1], *more], raw=ln.text), signed))
     return out
 

@@ -18,6 +18,7 @@ ADVERSE = {
     "CHECK_FAILED": "A document failed a check; a reviewer will look at it before any uplift.",
     "HELD_FOR_REVIEW": "The documents raise a question a reviewer must answer before any uplift.",
     "EVIDENCE_UNREADABLE": "Some documents could not be read: upload them again as each one's quality note says.",
+    "SALES_NET_NEGATIVE": "The verified invoices are credit notes only: they net to no sales.",
     "SALES_NONE": "No verified sales invoices issued by the business in the last 12 months.",
     "INSUFFICIENT_EVIDENCE": "The verified evidence is not yet enough for an uplift under this policy.",
     "SALES_MINIMAL": "Verified sales are small.",
@@ -31,11 +32,12 @@ ADVERSE = {
 
 
 def _bin(value: Decimal, bins: Sequence[Bin]) -> Bin:
-    return next(b for b in bins if value >= b.min)
+    """The first bin (from the top) the value reaches; the bottom bin (minimum 0, checked by the policy) below."""
+    return next((b for b in bins if value >= b.min), bins[-1])
 
 
 def _trust(points: int, policy: Policy) -> Decimal:
-    return next(t.factor for t in policy.uplift.trust if points >= t.min_points)
+    return next((t.factor for t in policy.uplift.trust if points >= t.min_points), policy.uplift.trust[-1].factor)
 
 
 def _contributions(features: Features, policy: Policy) -> list[Contribution]:
@@ -77,7 +79,7 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     raw = features.values["verified_annual_sales"] * policy.uplift.share_of_annual_sales * trust
     uplift, cap_reasons = _capped(raw, merchant, policy)
     reasons = [c.reason_code for c in contributions] + cap_reasons
-    reasons += sorted({r for u in features.uses for r in u.reasons})
+    reasons += sorted({r for u in features.uses for r in u.reasons}) + features.reasons
     outcome: Outcome = "auto_approve"
     raised = {c.code for c in checks if c.severity in ("warn", "fail")}
     held = sorted(raised & set(policy.outcomes.hold_codes))

@@ -29,6 +29,7 @@ class InvoiceUse:
     weight: Decimal
     counterparty: str | None
     reasons: list[str] = field(default_factory=list)
+    doubtful: bool = False  # a warned or low-confidence reading: a fact about the evidence, whatever it weighs
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Features:
     uses: list[InvoiceUse]
     any_fail: bool
     any_doubt: bool
+    reasons: list[str] = field(default_factory=list)
 
 
 def _same_party(ev: InvoiceEvidence, side: str, merchant: MerchantProfile) -> bool:
@@ -76,6 +78,7 @@ def _use(doc_id: str, ev: InvoiceEvidence, checks: Sequence[CheckResult], mercha
             (f := getattr(ev, name)) is not None and f.confidence < policy.evidence.min_confidence
             for name in _FIGURES)
         if doubtful:
+            use.doubtful = True
             use.weight, use.reasons = policy.evidence.warn_haircut, ["EVIDENCE_DOUBTFUL"]
     use.amount = ev.total_amount_excl_tax.value if ev.total_amount_excl_tax else Decimal(0)
     return use
@@ -102,13 +105,15 @@ def compute_features(merchant: MerchantProfile, evidence: Sequence[tuple[str, In
     days = Decimal(policy.evidence.sales_window_days)
     # The window's total, stated per year so that a shorter window reads on the same scale.
     annual = Decimal(365) / days
+    net_sales = sum((u.amount * u.weight for u in sales), Decimal(0))
+    # Red-letter credit invoices (红字发票) alone net below zero: that is no sales, said so, never a negative.
+    reasons = ["SALES_NET_NEGATIVE"] if net_sales < 0 else []
+    net_purchases = sum((u.amount * u.weight for u in purchases), Decimal(0))
     values = {
-        "verified_annual_sales": (sum((u.amount * u.weight for u in sales), Decimal(0)) * annual).quantize(
-            Decimal("0.01")),
+        "verified_annual_sales": (max(net_sales, Decimal(0)) * annual).quantize(Decimal("0.01")),
         "sales_invoice_count": Decimal(len(sales)),
         "counterparty_diversity": Decimal(len({u.counterparty for u in sales if u.counterparty})),
-        "verified_annual_purchases": (sum((u.amount * u.weight for u in purchases), Decimal(0)) * annual
-                                      ).quantize(Decimal("0.01")),
+        "verified_annual_purchases": (max(net_purchases, Decimal(0)) * annual).quantize(Decimal("0.01")),
     }
     sale_refs = [Ref(document=u.document_id, field="total_amount_excl_tax") for u in sales]
     refs = {
@@ -118,4 +123,5 @@ def compute_features(merchant: MerchantProfile, evidence: Sequence[tuple[str, In
         "verified_annual_purchases": [Ref(document=u.document_id, field="total_amount_excl_tax") for u in purchases],
     }
     return Features(values, refs, uses, any_fail=any(c.severity == "fail" for c in checks),
-                    any_doubt=any(u.weight not in (0, 1) for u in uses))
+                    any_doubt=any(u.doubtful and u.weight > 0 and u.role in ("sale", "purchase") for u in uses),
+                    reasons=reasons)

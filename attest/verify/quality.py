@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from attest.data import load
+from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import OcrPage
@@ -55,6 +56,11 @@ def _cut_edges(page: OcrPage, spec: dict[str, Any]) -> list[str]:
     return [edge for edge, n in touching.items() if n >= spec["cut_lines"]]
 
 
+def _has_end(page: OcrPage, words: list[str]) -> bool:
+    text = "".join(squash(ln.text) for ln in page.lines)
+    return any(w in text for w in words)
+
+
 def _picture_findings(result_: DocumentResult, image: Image.Image, doc: str, spec: dict[str, Any]) -> list[CheckResult]:
     out = []
     page = result_.ocr[0] if result_.ocr else None
@@ -85,7 +91,11 @@ def check_quality(result_: DocumentResult, kind: str, image: Image.Image | None)
     out = _picture_findings(result_, image, doc, spec) if image is not None and result_.ocr \
         and result_.ocr[0].engine != "pdf-text" else []
     if kind in ("invoice", "business_license", "contract") and result_.ocr and result_.ocr[0].engine != "pdf-text":
-        for edge in _cut_edges(result_.ocr[0], spec):
+        edges = _cut_edges(result_.ocr[0], spec)
+        if kind in spec["end_words"] and len(result_.ocr) == 1 and "bottom" not in edges and not _has_end(
+                result_.ocr[0], spec["end_words"][kind]):
+            edges.append("bottom")
+        for edge in edges:
             zh, en = spec["edges"][edge]
             out.append(_say("cut_off", doc, ["image"], edge=zh, edge_en=en))
     if kind == "other":

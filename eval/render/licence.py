@@ -102,12 +102,25 @@ def render_licence(t: LicenceTruth, rng: random.Random) -> Image.Image:
              [("注册资本", t.registered_capital or ""), ("成立日期", _cn_date(t.established)),
               ("营业期限", t.business_term or ""), ("住    所", t.address)])
     size, y0, step = 34, 420, rng.randint(66, 80)
+    # Half the licences justify every label to the width of 法定代表人, as the 副本 prints them (名　　称 with the
+    # two characters far apart); drawn from the truth, not the shared rng, so other seeds render as before.
+    spaced = random.Random(f"{t.uscc}:spaced").random() < 0.5
+
+    def label_at(x: int, y: int, label: str) -> None:
+        chars = label.replace(" ", "")
+        if not spaced or len(chars) >= 5:
+            d.text((x, y), label, font=font(size), fill=(30, 30, 30))
+            return
+        gap = (5 * size - size) / max(len(chars) - 1, 1)
+        for k, ch in enumerate(chars):
+            d.text((x + round(k * gap), y), ch, font=font(size), fill=(30, 30, 30))
+
     for i, (label, value) in enumerate(left):
-        d.text((120 + dx, y0 + i * step + dy), label, font=font(size), fill=(30, 30, 30))
+        label_at(120 + dx, y0 + i * step + dy, label)
         d.text((340 + dx, y0 + i * step + dy), value, font=font(size), fill=(30, 30, 30))
     y = y0 + dy
     for label, value in right:
-        d.text((1060 + dx, y), label, font=font(size), fill=(30, 30, 30))
+        label_at(1060 + dx, y, label)
         d.text((1240 + dx, y), value[:16], font=font(size), fill=(30, 30, 30))
         if len(value) > 16:  # long values wrap under their own first line
             y += 46

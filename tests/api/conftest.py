@@ -95,7 +95,9 @@ def wait_decided(client: httpx.Client, app_id: str, headers: dict[str, str], tim
     while True:
         got = client.get(f"/v1/applications/{app_id}", headers=headers).json()
         assert got["status"] != "failed", got
-        if got["status"] == "decided":
+        # The machine has decided once the status is `decided`, or `evidence_requested` by its own decision
+        # (documents it could not read): uploads are open again then.
+        if got["status"] == "decided" or (got["status"] == "evidence_requested" and got.get("decided_at")):
             return dict(got)
         assert time.monotonic() < deadline, got
         time.sleep(0.3)

@@ -52,6 +52,9 @@ def test_errors_are_problem_json_and_nothing_stored_is_lost(live: Live) -> None:
         assert c.get("/v1/applications/app_nope").status_code == 401
         bad = c.post("/v1/merchants", json={**SELLER, "uscc": "123"}, headers=headers)
         assert bad.status_code == 422 and bad.json()["type"].endswith("/validation")
+        # The right shape with an impossible check character (GB 32100) is refused too, saying what it should be.
+        wrong = c.post("/v1/merchants", json={**SELLER, "uscc": "911201163409833308"}, headers=headers)
+        assert wrong.status_code == 422 and "should be 7" in wrong.text, wrong.text
         m = c.post("/v1/merchants", json=SELLER, headers=headers).json()
         assert c.post("/v1/merchants", json=SELLER, headers=headers).status_code == 409
         app = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=headers).json()
@@ -91,3 +94,29 @@ def test_the_service_will_not_start_with_a_model_extractor_and_no_model(tmp_path
     settings = Settings(data_dir=tmp_path, llm=LlmSettings(extractor="merged"))
     with pytest.raises(EngineUnavailable, match="ATTEST_LLM__BASE_URL"):
         build_state(settings)
+
+
+def test_unreadable_evidence_is_asked_for_again_not_declined(live: Live) -> None:
+    """A picture of nothing: the merchant is told at once what is wrong, and the application reopens for it."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (900, 700), (120, 130, 125)).save(buf, "PNG")
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        m = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        app = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=headers).json()
+        up = c.post(f"/v1/applications/{app['id']}/documents", headers=headers,
+                    files=[("files", ("wall.png", buf.getvalue(), "image/png"))])
+        assert up.status_code == 202
+        assert c.post(f"/v1/applications/{app['id']}/submit", headers=headers).status_code == 202
+        done = wait_decided(c, app["id"], headers)
+        assert done["status"] == "evidence_requested" and done["decision"]["outcome"] == "evidence_requested"
+        assert [(r["filename"], r["code"]) for r in done["retake"]] == [("wall.png", "quality.not_evidence")]
+        assert "not an invoice" in done["retake"][0]["message"]
+        # Uploads are open again: the merchant can send the real document and submit once more.
+        again = c.post(f"/v1/applications/{app['id']}/documents", headers=headers,
+                       files=[("files", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))])
+        assert again.status_code == 202, again.text

@@ -88,3 +88,41 @@ def test_caps_always_hold(base: list[int], limit: int) -> None:
 
 def test_deterministic() -> None:
     assert _decide(["123456.78", "2000"]) == _decide(["123456.78", "2000"])
+
+
+def test_credit_notes_alone_net_to_no_sales_not_a_crash() -> None:
+    """A window with only a red-letter invoice (红字发票, negative amount): no sales, with its reason."""
+    d = _decide(["-5000.00"])
+    sales = next(c for c in d.contributions if c.feature == "verified_annual_sales")
+    assert sales.value == "0.00" and sales.reason_code == "SALES_NONE"
+    assert d.outcome == "decline" and d.uplift == 0 and "SALES_NET_NEGATIVE" in d.reason_codes
+
+
+def test_doubt_is_a_fact_about_the_evidence_not_its_weight() -> None:
+    """A policy may count warned evidence in full (warn_haircut 1); the case still goes to review."""
+    full = POLICY.model_copy(update={"evidence": POLICY.evidence.model_copy(update={"warn_haircut": Decimal(1)})})
+    evidence = [("d0", invoice("400000")), ("d1", invoice("300000", buyer="91110000600037342L"))]
+    d = score(MERCHANT, evidence, [check("d0", "warn")], full)
+    assert d.outcome == POLICY.outcomes.warn_means == "review"
+    assert "EVIDENCE_DOUBTFUL" in d.reason_codes
+
+
+_money = st.decimals(min_value=Decimal("-1e7"), max_value=Decimal("1e7"), places=2, allow_nan=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(amounts=st.lists(_money, min_size=0, max_size=6),
+       severities=st.lists(st.sampled_from(["pass", "info", "warn", "fail"]), max_size=6),
+       haircut=st.decimals(min_value=0, max_value=1, places=2), min_conf=st.floats(0, 1),
+       confidence=st.floats(0, 1), window=st.integers(1, 3660))
+def test_no_policy_that_validates_makes_score_raise(amounts, severities, haircut, min_conf, confidence,
+                                                    window) -> None:
+    policy = POLICY.model_copy(update={"evidence": POLICY.evidence.model_copy(update={
+        "warn_haircut": haircut, "min_confidence": min_conf, "sales_window_days": window})})
+    policy = type(POLICY).model_validate(policy.model_dump())  # it must be a policy that validates
+    evidence = [(f"d{i}", invoice(str(a), buyer=f"9111000060003734{i % 10}L", confidence=confidence))
+                for i, a in enumerate(amounts)]
+    checks = [check(f"d{i}", sev) for i, sev in enumerate(severities)]
+    d = score(MERCHANT, evidence, checks, policy)
+    assert d.uplift >= 0 and d.outcome in ("auto_approve", "review", "decline", "evidence_requested")
+    assert d.new_limit == MERCHANT.current_limit + d.uplift
