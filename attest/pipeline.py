@@ -155,6 +155,11 @@ def process_document(
     result.checks = run.stage(
         "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
     kind = wanted if wanted in ("invoice", "contract", "business_license", "shop_photo") else classification.kind
+    if kind != classification.kind:
+        # Read as the caller said (a reviewer's re-read): the document is that kind now, and says why.
+        result.classification = classification.model_copy(update={
+            "kind": kind, "reasons": [f"read as {kind} on request (classified {classification.kind})",
+                                      *classification.reasons]})
     today = opts.today or date.today()
     signals = run.stage("forensics", lambda: examine(doc, is_photo=kind == "shop_photo"), None)
     if signals is not None:

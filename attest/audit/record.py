@@ -51,12 +51,16 @@ def record_application(
 
 def record_reassessment(trail: list[AuditEvent], documents: Sequence[DocumentResult], assessment: Assessment, *,
                         at: datetime, actor: str = "system") -> None:
-    """A later round (after a reviewer asked for more evidence): the documents not yet in the trail, then the
-    new decision. Replay reads every processed document and the last decision, so it re-scores this round."""
-    recorded = {e.payload.get("document_id") for e in trail if e.type == "document.processed"}
+    """A later round (after a reviewer asked for more evidence, or had a document re-read): the documents not yet
+    in the trail as they are now, then the new decision. Replay reads the last reading of every document and the
+    last decision, so it re-scores this round."""
+    # The latest reading of each document: one read again (a reviewer's re-read as another kind) is recorded
+    # again, and replay takes the last reading of every document.
+    latest = {e.payload.get("document_id"): e.payload for e in trail if e.type == "document.processed"}
     for doc in documents:
-        if doc.document_id not in recorded:
-            append_event(trail, actor=actor, type="document.processed", at=at, payload=document_payload(doc))
+        payload = document_payload(doc)
+        if latest.get(doc.document_id) != payload:
+            append_event(trail, actor=actor, type="document.processed", at=at, payload=payload)
     append_event(trail, actor=actor, type="decision.made", at=at, payload=_decision_payload(documents, assessment))
 
 

@@ -50,8 +50,9 @@ def replay(trail: list[AuditEvent], *, policy: Policy | None = None) -> ReplayRe
     if created is None or not decided:
         raise AuditError("the trail has no application.created or no decision.made event")
     merchant = MerchantProfile.model_validate(created.payload["merchant"])
-    documents = [DocumentResult.model_validate({**e.payload, "ocr": []})
-                 for e in trail if e.type == "document.processed"]
+    # The last reading of each document, in the order documents first appeared (a re-read replaces a reading).
+    readings = {e.payload["document_id"]: e.payload for e in trail if e.type == "document.processed"}
+    documents = [DocumentResult.model_validate({**payload, "ocr": []}) for payload in readings.values()]
     assessment = Assessment.model_validate(decided[-1].payload["assessment"])
     recorded = assessment.decision
     used = policy or load_policy(recorded.policy_version)

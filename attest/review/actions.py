@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from attest.audit.chain import export_jsonl, load_jsonl
 from attest.audit.record import record_review
@@ -19,10 +20,14 @@ from attest.review.rules import load_review_rules
 from attest.schemas.decision import Assessment
 from attest.score import load_policy
 from attest.store.db import Database
-from attest.store.models import Application, utcnow
+from attest.store.models import Application, Document, utcnow
+from attest.worker.queue import enqueue
+from attest.worker.targets import reread_target
 
-ActionKind = Literal["approve", "adjust", "decline", "request_evidence"]
-ACTIONS: tuple[ActionKind, ...] = ("approve", "adjust", "decline", "request_evidence")
+ActionKind = Literal["approve", "adjust", "decline", "request_evidence", "reread"]
+ACTIONS: tuple[ActionKind, ...] = ("approve", "adjust", "decline", "request_evidence", "reread")
+# The kinds a reviewer may have a document read as (an `other` that is really an invoice, say).
+READ_AS = ("invoice", "contract", "business_license", "shop_photo")
 # What each action leaves in `applications.review_action`; the first three close the case.
 RESULT = {"approve": "approved", "adjust": "adjusted", "decline": "declined", "request_evidence": "evidence_requested"}
 CLOSED = ("approved", "adjusted", "declined")
@@ -55,6 +60,8 @@ class ReviewAction:
     reason: str = ""
     reason_codes: tuple[str, ...] = ()
     evidence_kinds: tuple[str, ...] = ()
+    document_id: str | None = None  # reread: which upload (its API id)
+    read_as: str | None = None  # reread: the kind to read it as
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,10 @@ def _validate(action: ReviewAction, assessment: Assessment) -> tuple[Decimal, di
         if "OTHER" in action.reason_codes and len(reason) < rules.min_reason_chars:
             raise ReviewInvalid("选择“其他”时须填写说明 / a decline for another reason needs a note saying which")
         return Decimal(0), {**details, "reason_codes": sorted(set(action.reason_codes))}
+    if action.kind == "reread":
+        if action.read_as not in READ_AS or not action.document_id:
+            raise ReviewInvalid("请选择文件及其类型 / choose the document and the kind to read it as")
+        return scored, {**details, "document": action.document_id, "read_as": action.read_as}
     unknown = [k for k in action.evidence_kinds if k not in rules.evidence_kinds]
     if not action.evidence_kinds or unknown:
         raise ReviewInvalid("请至少选择一种材料 / choose at least one kind of evidence" if not unknown
@@ -128,7 +139,10 @@ def apply_review(db: Database, *, application_id: str, tenant_id: str, reviewer:
             raise ReviewConflict("案件在您打开后已有变化（其他复核员已操作或有新材料），请刷新后再决定 / "
                                  "the case changed since you opened it (another reviewer acted, or new evidence "
                                  "arrived); reload it and decide again")
-        if app.status != "decided" or app.assessment_json is None or app.trail_jsonl is None:
+        # A re-read also applies to an application the machine sent back for evidence it could not read: the
+        # reviewer may see that the `other` it could not place is an invoice.
+        states = ("decided", "evidence_requested") if action.kind == "reread" else ("decided",)
+        if app.status not in states or app.assessment_json is None or app.trail_jsonl is None:
             raise ReviewConflict(f"案件当前不在待复核状态 / the case is {app.status}, not waiting for a reviewer")
         if app.review_action in CLOSED:
             raise ReviewConflict(f"案件已有复核决定 / the case was already {app.review_action}")
@@ -136,8 +150,13 @@ def apply_review(db: Database, *, application_id: str, tenant_id: str, reviewer:
         final, details = _validate(action, assessment)
         trail = load_jsonl(app.trail_jsonl)
         reason = action.reason.strip()
+        document = _document(s, app, action) if action.kind == "reread" else None
+        if document is not None:
+            details["document_sha256"] = document.sha256
         record_review(trail, reviewer=f"reviewer:{reviewer.username}", action=action.kind, at=at, reason=reason,
                       version=action.version, **details)
+        if document is not None:
+            return _reread(s, app, document, action, trail)
         review = {"action": RESULT[action.kind], "reason": reason, "reviewer": reviewer.username,
                   "at": at.isoformat(), **{k: v for k, v in details.items() if k in ("reason_codes",
                                                                                       "evidence_kinds")}}
@@ -157,3 +176,28 @@ def apply_review(db: Database, *, application_id: str, tenant_id: str, reviewer:
             raise ReviewConflict("其他复核员刚刚处理了本案，请刷新 / "
                                  "another reviewer acted on this case a moment ago; reload it")
         return action.version + 1
+
+
+def _document(s: Session, app: Application, action: ReviewAction) -> Document:
+    doc = s.get(Document, action.document_id)
+    if doc is None or doc.application_id != app.id:
+        raise ReviewInvalid("该文件不属于本案 / that document is not part of this case")
+    if doc.status != "done":
+        raise ReviewInvalid(f"该文件状态为 {doc.status}，无法重读 / the document is {doc.status}: it cannot be re-read")
+    return doc
+
+
+def _reread(s: Session, app: Application, doc: Document, action: ReviewAction, trail: list[Any]) -> int:
+    """Read the document again as the chosen kind and decide the application anew, as a new round.
+
+    The worker reads it with the kind as a hint (`process_document(..., hints={"kind": …})`); the new reading and
+    the new decision join the trail after this `review.reread` event, so replay re-scores the new round."""
+    done = s.execute(update(Application).where(Application.id == app.id, Application.version == action.version)
+                     .values(version=Application.version + 1, status="submitted", round=Application.round + 1,
+                             trail_jsonl=export_jsonl(trail)))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ReviewConflict("其他复核员刚刚处理了本案，请刷新 / "
+                             "another reviewer acted on this case a moment ago; reload it")
+    doc.status = "queued"
+    enqueue(s, "process_document", reread_target(doc.id, str(action.read_as), app.round + 1))
+    return action.version + 1

@@ -41,7 +41,8 @@ async def act(application_id: str, action: str, request: Request, state: StateDe
     taken = ReviewAction(kind=action, version=version, uplift=text("uplift", 40) or None,
                          reason=text("reason"),
                          reason_codes=tuple(v for v in form.getlist("reason_codes") if isinstance(v, str)),
-                         evidence_kinds=tuple(v for v in form.getlist("evidence_kinds") if isinstance(v, str)))
+                         evidence_kinds=tuple(v for v in form.getlist("evidence_kinds") if isinstance(v, str)),
+                         document_id=text("document_id", 64) or None, read_as=text("read_as", 40) or None)
     error: str | None = None
     status, error_title = 200, None
     try:

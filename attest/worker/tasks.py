@@ -31,6 +31,7 @@ from attest.store.db import Database
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
 from attest.store.previews import write_previews
 from attest.worker.queue import enqueue
+from attest.worker.targets import parse_document_target
 
 log = logging.getLogger(__name__)
 FINAL = ("done", "refused", "grouped")  # grouped: a page whose group was read as one document
@@ -63,8 +64,11 @@ def _group(s: Session, lead: Document) -> list[Document]:
                           .order_by(Document.created_at, Document.id)))
 
 
-def process_document_job(ctx: Context, document_id: str) -> None:
-    """Read one upload; for the first page of a group, read every page of the group joined in upload order."""
+def process_document_job(ctx: Context, target: str) -> None:
+    """Read one upload; for the first page of a group, read every page of the group joined in upload order.
+
+    A target `doc~kind~round` is a reviewer's re-read: the document is read as that kind."""
+    document_id, read_as = parse_document_target(target)
     with ctx.db.session() as s:
         lead = s.get(Document, document_id)
         if lead is None or lead.status in FINAL:
@@ -86,7 +90,8 @@ def process_document_job(ctx: Context, document_id: str) -> None:
             filename = f"group-{document_id}.pdf"
         else:
             data = ctx.blobs.get(shas[0])
-        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day))
+        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day),
+                                  hints={"kind": read_as} if read_as else None)
         # The whole result, OCR lines included: every field's provenance points at them.
         outcome = {"status": "done", "result_json": result.model_dump_json()}
     except InputError as exc:
@@ -238,6 +243,7 @@ TASKS = {"process_document": process_document_job, "assess_application": assess_
 def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
     """A task that raised (a bug, not bad input): its target still reaches a final state, saying so."""
     if kind == "process_document":
+        target_id = parse_document_target(target_id)[0]
         with ctx.db.session() as s:
             lead = s.get(Document, target_id)
             if lead is None or lead.status in FINAL:
