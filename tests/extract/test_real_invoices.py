@@ -1,4 +1,6 @@
-"""Real invoices (bundled, plus the shared set when present): fields as labelled, no false `fail`."""
+"""Real invoices (bundled samples and the shared set's PDF originals): every field as labelled, no false `fail`.
+
+The shared set's pictures are held to the same bar per file by the real-document gate (tests/realdocs)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,17 @@ from eval.compare import compare_invoice
 from ..conftest import real_invoices
 
 CASES = real_invoices()
-# The phone photo of dot-matrix paper (print shifted off the form, partly under a seal) is read poorly
-# today; it is measured, not hidden: its bar is lower and the note on the issue says so.
-# The low-resolution (800×600) photo of a 专票 on a desk reads every header field (the real-document gate in
-# tests/realdocs holds it to that); its item columns' small digits are not all read yet.
+# Bars per file below the default 0.9 of every field (items included): measured, not hidden.
+# The phone photo of dot-matrix paper (print shifted off the form, partly under a seal) is read poorly; the
+# low-resolution (800×600) photo of a 专票 on a desk reads every header field, not all the items' small digits.
 HARD = {"inv15_jiangsu_normal_2021_paper_photo.jpg": 0.3, "inv23_xiamen_special_2021_paper_photo_rotated.jpg": 0.75}
+
+
+def every_field_accuracy(got: dict, want: dict) -> tuple[float, list[str]]:
+    """Share of every labelled field (items too) read as labelled, values the labeller marked unseen left out."""
+    scores = compare_invoice(got, want)
+    judged = {k: v for k, v in scores.items() if not _unreadable(want.get(k.split(".")[0]))}
+    return sum(judged.values()) / len(judged), sorted(k for k, v in judged.items() if not v)
 
 
 def _unreadable(value: object) -> bool:
@@ -30,10 +38,8 @@ def test_real_invoice_fields(path: Path, entry: dict, engines, options) -> None:
     result = process_document(path.read_bytes(), path.name, engines=engines, options=options)
     assert result.classification.kind == "invoice"
     assert result.invoice is not None
-    scores = compare_invoice(flat_invoice(result.invoice), entry["fields"])
-    judged = {k: v for k, v in scores.items() if not _unreadable(entry["fields"].get(k.split(".")[0]))}
-    accuracy = sum(judged.values()) / len(judged)
-    assert accuracy >= HARD.get(path.name, 0.9), sorted(k for k, v in judged.items() if not v)
+    accuracy, misses = every_field_accuracy(flat_invoice(result.invoice), entry["fields"])
+    assert accuracy >= HARD.get(path.name, 0.9), misses
     fails = [c.code for c in result.checks if c.severity == "fail"]
     assert fails == [], f"a genuine invoice got fail checks: {fails}"
 

@@ -71,3 +71,15 @@ def test_genuine_real_documents_raise_no_fail_and_are_read(which: str, scored: d
             continue
         assert s.fails == [], (s.file, s.fails)
         assert "quality.unreadable" not in s.quality, s.file
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", SETS)
+def test_real_invoice_pictures_read_in_full(which: str, scored: dict[str, list[FileScore]]) -> None:
+    """Every field of every real invoice picture, items included, at the per-file bar of test_real_invoices."""
+    from ..extract.test_real_invoices import HARD, every_field_accuracy
+
+    for s in scored[which]:
+        if s.kind == "invoice" and not s.got_kind.startswith("refused"):
+            accuracy, misses = every_field_accuracy(s.got, s.want)
+            assert accuracy >= HARD.get(s.file, 0.9), (s.file, misses)
