@@ -24,12 +24,29 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h / max(smaller, 1.0)
 
 
+def _seal_own(line: OcrLine, blob: tuple[int, int, int, int]) -> bool:
+    """Text of the seal itself: red, and mostly inside the seal."""
+    x0, y0, x1, y1 = line.bbox
+    area = max((x1 - x0) * (y1 - y0), 1.0)
+    w = min(x1, blob[2]) - max(x0, blob[0])
+    h = min(y1, blob[3]) - max(y0, blob[1])
+    return line.red_ink >= 0.4 and w > 0 and h > 0 and w * h / area >= 0.6
+
+
 def _hidden(page: OcrPage, blob: tuple[int, int, int, int]) -> bool:
-    """No line of ordinary (not red) ink crosses the seal's middle half: its print was probably not read."""
+    """No line crosses the seal's middle half but the seal's own ring text: the print under it was not read.
+
+    A line that runs out of the seal is print (an e-invoice's red title under its supervision seal counts too)."""
     x0, y0, x1, y1 = blob
     q = (y1 - y0) / 4
     middle = (x0, y0 + q, x1, y1 - q)
-    return not any(ln.red_ink < 0.4 and _overlap(ln.bbox, middle) > 0.2 for ln in page.lines)
+    return not any(_overlap(ln.bbox, middle) > 0.2 and not _seal_own(ln, blob) for ln in page.lines)
+
+
+def _band(image: Image.Image, blob: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The seal's rows, and three seal-widths either side: the lines it hides run on beyond it."""
+    w = blob[2] - blob[0]
+    return (max(0, blob[0] - 3 * w), max(0, blob[1]), min(image.width, blob[2] + 3 * w), min(image.height, blob[3]))
 
 
 def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> OcrPage:
@@ -39,15 +56,14 @@ def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> Oc
     for blob in seal_blobs(image):
         if not _hidden(page, blob):
             continue
-        top, bottom = max(0, blob[1]), min(image.height, blob[3])
-        band = without_red(image.crop((0, top, image.width, bottom)))
-        found = engine.read(band, page.page, orient=False)
+        left, top, right, bottom = _band(image, blob)
+        found = engine.read(without_red(image.crop((left, top, right, bottom))), page.page, orient=False)
         for ln in found.lines:
             text = ln.text.strip()
             if len(text) < 2 or ln.confidence < 0.8:
                 continue
             moved = OcrLine(id=f"p{page.page}-l{n}", text=ln.text, confidence=ln.confidence,
-                            polygon=[(x, y + top) for x, y in ln.polygon])
+                            polygon=[(x + left, y + top) for x, y in ln.polygon])
             if any(_overlap(old.bbox, moved.bbox) > 0.3 for old in lines):
                 continue  # what was read there stays as read (red titles of e-invoices are print too)
             lines.append(moved)
