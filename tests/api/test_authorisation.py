@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from attest.store.models import ApiKey
+from attest.verify.uscc import check_char
 
 from .conftest import Live
 from .test_flow import PDF, SELLER
@@ -72,4 +73,6 @@ _counter = iter(range(10**6))
 
 
 def _uscc() -> str:
-    return f"91330100MA{next(_counter):08d}"
+    """A fresh code each call, with its GB 32100 check character (onboarding refuses impossible codes)."""
+    body = f"91330100MA{next(_counter):07d}"
+    return body + check_char(body)
