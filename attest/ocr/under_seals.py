@@ -2,11 +2,13 @@
 
 A company seal stamped over a contract's title and party line, or a licence's dates, makes the detector miss
 the black print under it (seen on a photographed purchase contract: title and 甲方 line not read at all).
-Only a seal whose middle no ordinary line crosses is re-read, so a page whose print was read costs nothing.
+Only a seal whose middle no line of print crosses, and under which dark print shows, is re-read: a page whose
+print was read, a seal on blank paper and a red shop sign cost nothing.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image
 
 from attest.ocr.base import OcrEngine
@@ -43,6 +45,17 @@ def _hidden(page: OcrPage, blob: tuple[int, int, int, int]) -> bool:
     return not any(_overlap(ln.bbox, middle) > 0.2 and not _seal_own(ln, blob) for ln in page.lines)
 
 
+def _dark_print_under(image: Image.Image, blob: tuple[int, int, int, int]) -> bool:
+    """Black or blue print shows through the seal's middle (a seal on blank paper or a red sign shows none)."""
+    x0, y0, x1, y1 = blob
+    q = (y1 - y0) / 4
+    crop = np.asarray(image.crop((x0, int(y0 + q), x1, int(y1 - q))).convert("RGB"))
+    if crop.size == 0:
+        return False
+    # In the red channel red ink is as light as paper, print under it stays dark.
+    return float((crop[..., 0] < 110).mean()) > 0.01
+
+
 def _band(image: Image.Image, blob: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The seal's rows, and three seal-widths either side: the lines it hides run on beyond it."""
     w = blob[2] - blob[0]
@@ -54,7 +67,7 @@ def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> Oc
     lines = list(page.lines)
     n = len(lines)
     for blob in seal_blobs(image):
-        if not _hidden(page, blob):
+        if not _hidden(page, blob) or not _dark_print_under(image, blob):
             continue
         left, top, right, bottom = _band(image, blob)
         found = engine.read(without_red(image.crop((left, top, right, bottom))), page.page, orient=False)
