@@ -54,7 +54,7 @@ def _date_field(hit_text: str, used: list[Line]) -> Field[date] | None:
 
 def _title(lines: Sequence[Line]) -> Field[str] | None:
     """`合同名称：X` where printed; else the biggest contract-like heading in the top half of the first page."""
-    if hit := find_value(lines, _re_label("contract_name")):
+    if hit := find_value(lines, pattern("contract_layout", "labels", "contract_name")):
         return field_of(squash(hit.text), hit)
     first = [ln for ln in lines if ln.id.startswith("p1-")]
     if not first:
@@ -66,10 +66,6 @@ def _title(lines: Sequence[Line]) -> Field[str] | None:
         return None
     best = max(heads, key=lambda ln: ln.box.h)
     return field_of(squash(best.text), lines=[best])
-
-
-def _re_label(key: str) -> re.Pattern[str]:
-    return re.compile(_spec()["labels"][key])
 
 
 def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> ContractEvidence:

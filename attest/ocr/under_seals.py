@@ -65,7 +65,6 @@ def _band(image: Image.Image, blob: tuple[int, int, int, int]) -> tuple[int, int
 def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> OcrPage:
     """`page` with the lines found under seals added where nothing had been read."""
     lines = list(page.lines)
-    n = len(lines)
     for blob in seal_blobs(image):
         if not _hidden(page, blob) or not _dark_print_under(image, blob):
             continue
@@ -75,13 +74,12 @@ def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> Oc
             text = ln.text.strip()
             if len(text) < 2 or ln.confidence < 0.8:
                 continue
-            moved = OcrLine(id=f"p{page.page}-l{n}", text=ln.text, confidence=ln.confidence,
+            moved = OcrLine(id=f"p{page.page}-l{len(lines)}", text=ln.text, confidence=ln.confidence,
                             polygon=[(x + left, y + top) for x, y in ln.polygon])
             if any(_overlap(old.bbox, moved.bbox) > 0.3 for old in lines):
                 continue  # what was read there stays as read (red titles of e-invoices are print too)
             lines.append(moved)
-            n += 1
-    if len(lines) == len(page.lines) and n == len(page.lines):
+    if len(lines) == len(page.lines):
         return page
     lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     out = page.model_copy(update={"lines": lines})

@@ -64,9 +64,10 @@ def _has_end(page: OcrPage, words: list[str]) -> bool:
 def _picture_findings(result_: DocumentResult, image: Image.Image, doc: str, spec: dict[str, Any]) -> list[CheckResult]:
     out = []
     page = result_.ocr[0] if result_.ocr else None
+    # The page's boxes are in the picture's own pixels (the picture as read, turned upright).
     if min(image.size) < spec["min_short_side"] or (
             page and page.lines and statistics.median(ln.bbox[3] - ln.bbox[1] for ln in page.lines)
-            * min(image.size) / max(min(page.width, page.height), 1) < spec["min_text_height"]):
+            < spec["min_text_height"]):
         out.append(_say("too_small", doc, ["image"]))
     scale = min(1.0, spec["work_side"] / max(image.size))
     small = image.convert("RGB").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
