@@ -51,6 +51,7 @@ check: install
 lint: install
 	$(BIN)/ruff check attest eval tests
 	$(BIN)/mypy attest eval
+	$(BIN)/lint-imports
 
 test: lint browser-deps deploy-deps
 	$(BIN)/python -m pytest --cov=attest --cov-report=term $(PYTEST_ARGS)

@@ -125,8 +125,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[in
 
     import uvicorn
 
-    from attest.api.app import create_app
     from attest.ops.logs import configure_logging
+    from attest.service import create_app
     from attest.settings import get_settings
 
     settings = get_settings()

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -114,13 +114,24 @@ class ServiceSettings(BaseModel):
         False, description="Mark the reviewer page's session cookie `Secure` (sent over HTTPS only). Set it whenever "
                            "the service is reached through TLS; the default suits `make run` on 127.0.0.1.")
     review_page_size: int = Field(20, ge=1, le=200, description="Cases per page in the reviewer queue.")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve Prometheus metrics on this port, in a listener of their own apart "
+        "from the public API (scrape `http://<metrics_host>:<port>/`). Unset: no metrics listener.")
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics listener binds; 0.0.0.0 for a scraper "
+                                                       "on another host.")
+    metrics_token: SecretStr | None = Field(
+        None, description="With it, the public API's `/metrics` answers a scraper that sends "
+        "`Authorization: Bearer <token>`; without it the public `/metrics` answers 404 to everyone.")
 
 
 class LogSettings(BaseModel):
-    """Structured logs: one JSON object per line on stderr."""
+    """Logs on stderr: JSON lines for a log shipper, or readable lines for a person at a terminal."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level written.")
-    json_format: bool = Field(True, description="JSON lines (for a log shipper); false gives plain text.")
+    format: Literal["auto", "json", "text"] = Field(
+        "auto", description="`json`: one JSON object per line (a container, a log shipper). `text`: one readable "
+        "line per event (time, level, logger, message, ids). `auto`: text when stderr is a terminal (`make run` "
+        "in a shell), JSON otherwise.")
     show_personal_data: bool = Field(
         False, description="Keep tax ids, names and amounts in log lines. Off: they are masked before writing; "
                            "turn on only to debug, never in production.")

@@ -21,8 +21,8 @@ import httpx
 import uvicorn
 from sqlalchemy import func, select
 
-from attest.api.app import create_app
 from attest.api.auth import new_key
+from attest.service import create_app
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import Database, database_url, migrate
 from attest.store.models import Document, Merchant, Tenant

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from attest.cn.uscc import check_char, is_valid_uscc
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Decision
-from attest.verify.uscc import check_char, is_valid_uscc
 
 
 class MerchantIn(BaseModel):

@@ -23,7 +23,7 @@ from attest.ingest.sniff import sniff_media_type
 from attest.schemas.decision import Assessment
 from attest.store.models import Application, Document, Merchant, utcnow
 from attest.worker.queue import enqueue
-from attest.worker.tasks import FINAL, assess_target
+from attest.worker.targets import FINAL, assess_target
 
 router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
 # Open to uploads: a new application, or a decided one whose reviewer asked for more evidence.

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import AppState, StateDep
 from attest.ops.metrics import registry_with_queue
 
@@ -46,25 +48,15 @@ def _broker_workers(state: AppState) -> dict[str, Any]:
 
 
 def _ocr(state: AppState) -> dict[str, Any]:
-    assert state.worker is not None
-    ocr = state.worker.ctx.engines.ocr
-    return {"engine": ocr.version}
+    if state.worker is None:
+        raise RuntimeError("this process runs no worker")
+    return {"engine": state.worker.ocr_version()}
 
 
 def _patterns(state: AppState) -> dict[str, Any]:
-    if state.worker is not None and state.worker.ctx.patterns is not None:
-        client = state.worker.ctx.patterns.client
-    else:
-        # With Celery the store lives in the workers; this process only asks the server whether it answers,
-        # through one client made on the first probe (not one per probe), and never opens an embedded store.
-        if not state.settings.patterns.chroma_url:
-            raise RuntimeError("Celery workers need the pattern store as a server: ATTEST_PATTERNS__CHROMA_URL")
-        if state.pattern_client is None:
-            from attest.patterns.store import client_from
-
-            state.pattern_client = client_from(state.settings.patterns, state.settings.data_dir)
-        client = state.pattern_client
-    client.heartbeat()
+    if state.pattern_probe is None:
+        raise RuntimeError("this process was given no pattern store to probe")
+    state.pattern_probe()
     return {"mode": "server" if state.settings.patterns.chroma_url else "embedded"}
 
 
@@ -82,7 +74,7 @@ async def readyz(state: StateDep) -> JSONResponse:
             checks["broker"] = _timed(lambda: _broker_workers(state))
         elif state.worker is not None:
             checks["ocr"] = _timed(lambda: _ocr(state))
-        if state.worker is not None or state.broker is not None:
+        if state.pattern_probe is not None:
             checks["patterns"] = _timed(lambda: _patterns(state))
         return checks
 
@@ -92,8 +84,18 @@ async def readyz(state: StateDep) -> JSONResponse:
                         status_code=200 if ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics of this process, and the job queue's depth",
-            response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
-async def metrics(state: StateDep) -> Response:
+@router.get("/metrics", summary="Prometheus metrics of this process and the job queue's depth, for a scraper "
+            "holding the metrics token", operation_id="getMetrics", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}},
+                       401: COMMON_RESPONSES[401], 404: COMMON_RESPONSES[404]})
+async def metrics(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> Response:
+    token = state.settings.service.metrics_token
+    if token is None:
+        raise Problem(404, "metrics-not-served", "metrics are not served on the public API",
+                           "set service.metrics_port for a listener of their own, or service.metrics_token")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise Problem(401, "metrics-token", "the metrics token is missing or wrong",
+                           "send Authorization: Bearer <service.metrics_token>")
     body = await run_in_threadpool(generate_latest, registry_with_queue(state.db))
     return Response(body, media_type=CONTENT_TYPE_LATEST)

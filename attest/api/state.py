@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Header, Request
 
@@ -11,7 +12,18 @@ from attest.api.auth import Authenticator, Principal, RateLimiter, SharedRateLim
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
-from attest.worker.inprocess import InProcessWorker
+
+
+class Worker(Protocol):
+    """What the API needs of an in-process worker (`attest.worker.inprocess.InProcessWorker`). Routes see only this,
+    so importing a route loads no OCR, pattern store or model client: the composition (`attest.service`) builds
+    the worker."""
+
+    def wake(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def ocr_version(self) -> str: ...
 
 
 @dataclass
@@ -19,11 +31,12 @@ class AppState:
     settings: Settings
     db: Database
     blobs: BlobStore
-    worker: InProcessWorker | None
+    worker: Worker | None
     broker: Any  # the Celery app new jobs are sent through, when `service.worker` is celery
     limiter: RateLimiter | SharedRateLimiter
     authenticate: Authenticator
-    pattern_client: Any = None  # Celery mode: the readiness probe's client of the Chroma server, made once
+    # Readiness asks the pattern store through this (embedded: the worker's store; Celery: the Chroma server).
+    pattern_probe: Callable[[], object] | None = None
 
 
 def get_state(request: Request) -> AppState:

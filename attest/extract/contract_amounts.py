@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from attest.cn.amount_words import AmountWordsError, parse_amount_words
 from attest.data import pattern
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.totals import normalise_words
 from attest.layout.geometry import Line
 from attest.layout.normalize import squash
 from attest.schemas.contract import ContractEvidence
-from attest.verify.amount_words import AmountWordsError, parse_amount_words
 
 _CENT = Decimal("0.01")
 

@@ -13,11 +13,11 @@ import numpy as np
 from PIL import Image
 
 from attest.data import load
+from attest.findings import result
 from attest.forensics.recapture import recapture_score
 from attest.schemas.checks import CheckResult, Severity
 from attest.schemas.document import Document
 from attest.schemas.signals import ImageSignals
-from attest.verify.messages import result
 
 _CAMERA_TYPES = ("image/jpeg", "image/heic")
 

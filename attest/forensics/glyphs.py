@@ -10,9 +10,9 @@ import numpy as np
 from PIL import Image
 
 from attest.data import load
+from attest.findings import result
 from attest.schemas.checks import CheckResult, Severity
 from attest.schemas.evidence import Field, InvoiceEvidence
-from attest.verify.messages import result
 
 _FIGURE = re.compile(r"^[¥Y]?-?[\d,]+(?:\.\d+)?%?$")
 

@@ -1,5 +1,6 @@
-"""Structured logs: one JSON object per line with the request, application and job ids, and personal data
-masked — tax ids, names and amounts do not reach a log unless `log.show_personal_data` says so."""
+"""Logs with the request, application and job ids, and personal data masked — tax ids, names and amounts do
+not reach a log unless `log.show_personal_data` says so. JSON lines for a shipper; readable lines at a
+terminal (`log.format`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 from attest.ops import context
 from attest.settings import LogSettings
@@ -44,25 +46,45 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+_COLOURS = {"WARNING": "33", "ERROR": "31", "CRITICAL": "31;1", "DEBUG": "2"}  # ANSI SGR codes
+
+
 class TextFormatter(logging.Formatter):
-    def __init__(self, *, show_personal_data: bool) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
-        self.show = show_personal_data
+    """`14:03:07 WARNING worker  could not claim a job  job=job_1`: time, level, logger without the package
+    prefix, message, then the ids in context; the level in colour on a terminal."""
+
+    def __init__(self, *, show_personal_data: bool, colour: bool = False) -> None:
+        super().__init__(datefmt="%H:%M:%S")
+        self.show, self.colour = show_personal_data, colour
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        ids = " ".join(f"{k}={v}" for k, v in context.current().items())
-        text = f"{text} {ids}" if ids else text
-        return text if self.show else mask(text)
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + self.formatException(record.exc_info)
+        level = f"{record.levelname:<7}"
+        if self.colour and record.levelname in _COLOURS:
+            level = f"\x1b[{_COLOURS[record.levelname]}m{level}\x1b[0m"
+        name = record.name.removeprefix("attest.")
+        ids = "  ".join(f"{k}={v}" for k, v in context.current().items())
+        text = f"{self.formatTime(record, self.datefmt)} {level} {name:<8} {message if self.show else mask(message)}"
+        return f"{text}  {ids}" if ids else text
 
 
-def configure_logging(settings: LogSettings) -> None:
-    """Route every logger (uvicorn's and Celery's included) through one stderr handler in the chosen format."""
-    handler = logging.StreamHandler(sys.stderr)
+def formatter_for(settings: LogSettings, stream: TextIO) -> logging.Formatter:
+    """The formatter `log.format` names; `auto` looks at whether `stream` is a terminal."""
     show = settings.show_personal_data
-    formatter: logging.Formatter = (JsonFormatter(show_personal_data=show) if settings.json_format
-                                    else TextFormatter(show_personal_data=show))
-    handler.setFormatter(formatter)
+    terminal = bool(getattr(stream, "isatty", lambda: False)())
+    if settings.format == "json" or (settings.format == "auto" and not terminal):
+        return JsonFormatter(show_personal_data=show)
+    return TextFormatter(show_personal_data=show, colour=terminal)
+
+
+def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> None:
+    """Route every logger (uvicorn's and Celery's included) through one handler on `stream` (stderr) in the
+    chosen format."""
+    out = stream if stream is not None else sys.stderr
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(formatter_for(settings, out))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)

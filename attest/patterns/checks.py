@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from attest.data import load
+from attest.findings import result_refs
 from attest.patterns.keys import document_keys
 from attest.patterns.photo_match import register
 from attest.patterns.store import Hit, PatternStore, Submission
@@ -23,9 +24,8 @@ from attest.patterns.text_match import containment, jaccard, shingles, without
 from attest.schemas.checks import CheckResult, Ref, Severity
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
-from attest.score.features import role_of
 from attest.verify.application import sales_in_window, shares_trade_name
-from attest.verify.messages import result_refs
+from attest.verify.roles import role_of
 
 
 def _other(hit: Hit) -> dict[str, Any]:

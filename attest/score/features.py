@@ -6,16 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Literal
 
-from attest.layout.normalize import squash
 from attest.patterns.keys import invoice_key
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.evidence import InvoiceEvidence
 from attest.score.policy import Policy
+from attest.verify.roles import Role, role_of
 
-Role = Literal["sale", "purchase", "unrelated"]
 _FIGURES = ("total_amount_excl_tax", "issue_date", "seller_tax_id", "buyer_tax_id")
 
 
@@ -40,23 +38,6 @@ class Features:
     any_fail: bool
     any_doubt: bool
     reasons: list[str] = field(default_factory=list)
-
-
-def _same_party(ev: InvoiceEvidence, side: str, merchant: MerchantProfile) -> bool:
-    tax = getattr(ev, f"{side}_tax_id")
-    name = getattr(ev, f"{side}_name")
-    if tax is not None:
-        return bool(tax.value == merchant.uscc)
-    # Without a readable tax id the printed name must match exactly; a near match is not identity.
-    return name is not None and squash(name.value) == squash(merchant.name)
-
-
-def role_of(ev: InvoiceEvidence, merchant: MerchantProfile) -> Role:
-    if _same_party(ev, "seller", merchant):
-        return "sale"
-    if _same_party(ev, "buyer", merchant):
-        return "purchase"
-    return "unrelated"
 
 
 def _use(doc_id: str, ev: InvoiceEvidence, checks: Sequence[CheckResult], merchant: MerchantProfile,

@@ -15,12 +15,12 @@ from rapidfuzz import fuzz
 
 from attest.data import load
 from attest.extract.seal import _core
+from attest.findings import result_refs
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
-from attest.score.features import role_of
-from attest.verify.messages import result_refs
+from attest.verify.roles import role_of
 
 # Similarity (0–100) at which two printed names are one name read twice: one wrong character in ten (厦门 read
 # as 厦内) is an OCR slip, not another business.

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from attest.cn.amount_words import AmountWordsError, parse_amount_words
+from attest.cn.uscc import is_valid_uscc
 from attest.extract.seal import Seal
+from attest.findings import result
 from attest.schemas.checks import CheckResult
 from attest.schemas.contract import ContractEvidence
-from attest.verify.amount_words import AmountWordsError, parse_amount_words
-from attest.verify.messages import result
 from attest.verify.seals import judge_seal, party_seals
-from attest.verify.uscc import is_valid_uscc
 
 
 def _amounts(ev: ContractEvidence, doc: str) -> list[CheckResult]:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from attest.data import load
-from attest.layout.normalize import normalize
+from attest.extract.screen import addresses_a_model
+from attest.findings import result
 from attest.schemas.checks import CheckResult
 from attest.schemas.ocr import OcrPage
-from attest.verify.messages import result
-
-
-@cache
-def _patterns() -> list[re.Pattern[str]]:
-    return [re.compile(p, re.IGNORECASE) for p in load("injection")["patterns"]]
-
-
-def addresses_a_model(text: str) -> bool:
-    """True when a line of text carries instructions aimed at a model."""
-    return any(p.search(normalize(text)) for p in _patterns())
 
 
 def check_injected_instructions(pages: list[OcrPage], *, document_id: str) -> list[CheckResult]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from attest.cn.amount_words import AmountWordsError, parse_amount_words
 from attest.data import load
+from attest.findings import result
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import InvoiceEvidence
-from attest.verify.amount_words import AmountWordsError, parse_amount_words
-from attest.verify.messages import result
 
 _RATE = re.compile(r"^(-?\d+(?:\.\d+)?)%$")
 

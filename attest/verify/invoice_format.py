@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from attest.cn.uscc import is_valid_uscc
 from attest.extract.invoice.qr import parse_invoice_qr
+from attest.findings import result
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import InvoiceEvidence
-from attest.verify.messages import result
-from attest.verify.uscc import is_valid_uscc
 
 
 def check_tax_ids(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from attest.cn.uscc import is_valid_uscc
+from attest.findings import result
 from attest.schemas.checks import CheckResult
 from attest.schemas.licence import LicenceEvidence
-from attest.verify.messages import result
-from attest.verify.uscc import is_valid_uscc
 
 
 def check_licence(ev: LicenceEvidence, *, document_id: str, today: date) -> list[CheckResult]:

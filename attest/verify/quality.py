@@ -13,11 +13,11 @@ import numpy as np
 from PIL import Image
 
 from attest.data import load
+from attest.findings import result
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import OcrPage
-from attest.verify.messages import result
 
 # What the picture looks like is said (`info`: the app shows it at once); it only weighs on the decision when the
 # document could not be read for it (`unreadable`, `not_evidence`: `warn`) — the reading's own confidence already

@@ -8,8 +8,8 @@ from functools import cache
 
 from attest.data import load
 from attest.extract.seal import Seal, names_match
+from attest.findings import result
 from attest.schemas.checks import CheckResult
-from attest.verify.messages import result
 
 
 @cache

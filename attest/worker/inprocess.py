@@ -33,6 +33,9 @@ class InProcessWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def ocr_version(self) -> str:
+        return self.ctx.engines.ocr.version
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()

@@ -1,6 +1,15 @@
-"""Job targets that carry more than an id: a document re-read as a kind a reviewer chose."""
+"""Job targets and the document states that end a job: the small vocabulary the API, the reviewer actions and
+the tasks share. It imports nothing, so a route that enqueues a job does not load the engines the job runs."""
 
 from __future__ import annotations
+
+FINAL = ("done", "refused", "grouped")  # grouped: a page whose group was read as one document
+
+
+def assess_target(application_id: str, round_: int) -> str:
+    """The assessment job's target: one job per application and round (a request for more evidence reopens
+    the application, and its next submission is assessed again as a new job)."""
+    return application_id if round_ == 0 else f"{application_id}~{round_}"
 
 
 def reread_target(document_id: str, kind: str, round_: int) -> str:

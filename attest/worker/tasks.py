@@ -31,10 +31,9 @@ from attest.store.db import Database
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
 from attest.store.previews import write_previews
 from attest.worker.queue import enqueue
-from attest.worker.targets import parse_document_target
+from attest.worker.targets import FINAL, assess_target, parse_document_target
 
 log = logging.getLogger(__name__)
-FINAL = ("done", "refused", "grouped")  # grouped: a page whose group was read as one document
 
 
 @dataclass
@@ -126,12 +125,6 @@ def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> N
             else:
                 doc.status, doc.error_message = "grouped", f"read as a page of {lead_id}"
         _maybe_assess(s, application_id)
-
-
-def assess_target(application_id: str, round_: int) -> str:
-    """The assessment job's target: one job per application and round (a request for more evidence reopens
-    the application, and its next submission is assessed again as a new job)."""
-    return application_id if round_ == 0 else f"{application_id}~{round_}"
 
 
 def _maybe_assess(s: Session, application_id: str) -> None:

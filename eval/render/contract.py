@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from attest.verify.amount_words import to_amount_words
+from attest.cn.amount_words import to_amount_words
 from eval.render.seal import draw_round_seal
 from eval.render.truth import CITIES, ITEMS, PEOPLE, company, uscc
 

@@ -11,7 +11,7 @@ from typing import Any
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from attest.verify.uscc import check_char
+from attest.cn.uscc import check_char
 from eval.render.seal import draw_round_seal
 from eval.render.truth import CITIES, PEOPLE, WORDS, company, uscc
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from attest.verify.amount_words import to_amount_words
-from attest.verify.uscc import ALPHABET, check_char
+from attest.cn.amount_words import to_amount_words
+from attest.cn.uscc import ALPHABET, check_char
 
 CITIES = ["杭州", "苏州", "南京", "成都", "广州", "青岛", "无锡", "宁波", "合肥", "长沙", "厦门", "昆明"]
 WORDS = ["华盛", "鑫源", "永达", "嘉禾", "恒通", "锦程", "瑞丰", "启航", "宏图", "佳美", "东方", "利民"]

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import uvicorn
 
 from attest.api.accounts import add_tenant
-from attest.api.app import create_app
 from attest.api.auth import new_key
+from attest.service import create_app
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import Database, database_url, migrate
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from attest.cn.uscc import check_char
 from attest.store.models import ApiKey
-from attest.verify.uscc import check_char
 
 from .conftest import Live
 from .test_flow import PDF, SELLER

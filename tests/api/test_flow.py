@@ -87,8 +87,8 @@ def test_idempotency_key_replays_the_first_response(live: Live) -> None:
 def test_the_service_will_not_start_with_a_model_extractor_and_no_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from attest.api.app import build_state
     from attest.errors import EngineUnavailable
+    from attest.service import build_state
     from attest.settings import LlmSettings, Settings
 
     settings = Settings(data_dir=tmp_path, llm=LlmSettings(extractor="merged"))

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from attest.api.app import create_app
+from attest.service import create_app
 from attest.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def test_compose_services_and_settings() -> None:
                 mp.setenv(key, str(value))
             settings = Settings()
         assert settings.service.worker == "celery" and settings.ocr.threads == 1
-        assert settings.log.json_format is True and settings.log.show_personal_data is False
+        assert settings.log.format == "json" and settings.log.show_personal_data is False
         assert str(settings.data_dir) == "/data" and settings.patterns.chroma_url == "http://chroma:8000"
         assert env["ATTEST_SERVICE__DATABASE_URL"].split("@")[1].startswith("postgres:5432/")
         assert env["ATTEST_SERVICE__BROKER_URL"].startswith("redis://redis:6379/")

@@ -3,6 +3,7 @@ document, request ids, and log lines that carry ids but no tax ids, names or amo
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 
 from attest.cluster import ensure_database
 from attest.ops import context
-from attest.ops.logs import JsonFormatter, mask
-from attest.settings import ServiceSettings, Settings
+from attest.ops.logs import JsonFormatter, formatter_for, mask
+from attest.settings import LogSettings, ServiceSettings, Settings
+from attest.store.db import database_url
 
-from ..api.conftest import PG_ADMIN, serve, wait_decided
+from ..api.conftest import PG_ADMIN, free_port, serve, wait_decided
 from ..conftest import SAMPLES
 
 
@@ -40,7 +42,9 @@ def test_personal_data_is_masked_and_ids_kept() -> None:
 def test_health_readiness_metrics_and_request_ids(tmp_path: Path) -> None:
     name = f"attest_ops_{secrets.token_hex(4)}"
     url = ensure_database(PG_ADMIN, name, fresh=True)
-    settings = Settings(data_dir=tmp_path / "data", service=ServiceSettings(database_url=url, workers=1))
+    port = free_port()
+    settings = Settings(data_dir=tmp_path / "data", service=ServiceSettings(
+        database_url=url, workers=1, metrics_port=port, metrics_token="scrape-secret"))
     with serve(settings) as live:
         headers = live.key(live.tenant())
         with httpx.Client(base_url=live.url, timeout=60) as c:
@@ -61,7 +65,13 @@ def test_health_readiness_metrics_and_request_ids(tmp_path: Path) -> None:
                    files=[("files", ("a.pdf", pdf, "application/pdf"))]).raise_for_status()
             c.post(f"/v1/applications/{app['id']}/submit", headers=headers).raise_for_status()
             wait_decided(c, app["id"], headers)
-            text = c.get("/metrics").text
+            # The public API serves metrics to the scraper's token only; the merchant's key is not it.
+            assert c.get("/metrics").status_code == 401
+            assert c.get("/metrics", headers=headers).status_code == 401
+            public = c.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+            assert public.status_code == 200, public.text
+        text = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).text  # the listener of their own
+        assert "attest_jobs" in public.text
         for needle in ('attest_http_request_seconds_count{method="POST",route="/v1/applications/{application_id}'
                        '/documents",status="202"}', 'attest_stage_seconds_count{stage="ocr"}',
                        'attest_documents_total{kind="invoice",status="done"}', "attest_outcomes_total{outcome=",
@@ -82,3 +92,34 @@ def test_health_readiness_metrics_and_request_ids(tmp_path: Path) -> None:
         checks = down.json()["checks"]
         assert checks["database"]["ok"] is False and name in checks["database"]["error"]
         assert checks["patterns"]["ok"] is True
+
+
+def test_public_metrics_are_absent_without_a_token(tmp_path: Path) -> None:
+    """By default the public API does not serve metrics at all: any caller of it would read the queue's depth."""
+    settings = Settings(data_dir=tmp_path / "data",
+                        service=ServiceSettings(database_url=database_url(None, tmp_path / "db"), workers=1))
+    with serve(settings) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+        r = c.get("/metrics", headers={"Authorization": "Bearer anything"})
+        assert r.status_code == 404 and r.json()["type"].endswith("metrics-not-served")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_log_lines_are_readable_at_a_terminal_and_json_elsewhere() -> None:
+    """`make run` in a shell prints readable lines; the same service in a container (no terminal) writes JSON."""
+    record = logging.LogRecord("attest.worker", logging.WARNING, __file__, 1, "seller %s owes %s",
+                               ("兰溪市悦济舫餐厅", "19,073.03"), None)
+    with context.bound(job_id="job_7"):
+        piped, terminal = io.StringIO(), _Terminal()
+        json_line = formatter_for(LogSettings(), piped).format(record)
+        text_line = formatter_for(LogSettings(), terminal).format(record)
+        forced = formatter_for(LogSettings(format="text"), piped).format(record)
+    assert json.loads(json_line)["job_id"] == "job_7"
+    for line in (text_line, forced):
+        assert not line.startswith("{") and "worker" in line and "job_id=job_7" in line
+        assert "兰溪" not in line and "19,073.03" not in line  # masked the same way
+    assert "\x1b[33mWARNING" in text_line and "\x1b[" not in forced  # colour only on a terminal
+    assert json.loads(formatter_for(LogSettings(format="json"), terminal).format(record))["level"] == "WARNING"

@@ -84,7 +84,7 @@ def test_bad_seed_files_are_refused_with_the_reason(tmp_path: Path, name: str, t
 
 
 def test_packaged_seeds_load_and_the_example_forged_identity_is_not_a_real_code() -> None:
-    from attest.verify.uscc import is_valid_uscc
+    from attest.cn.uscc import is_valid_uscc
 
     seeds = Seeds.packaged()
     keys = [t["key"] for t in seeds.templates() if t["key"]]

@@ -6,13 +6,13 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from attest.cn.uscc import is_valid_uscc
 from attest.data import load
 from attest.extract.invoice.common import field_of, label, stop
 from attest.layout.geometry import Box, Line, union
 from attest.layout.normalize import squash
 from attest.layout.pairing import Hit, labels, value_for
 from attest.schemas.evidence import InvoiceEvidence
-from attest.verify.uscc import is_valid_uscc
 
 Party = Literal["buyer", "seller"]
 _TAX_ID = re.compile(r"[0-9A-Z]{15,20}")

@@ -16,14 +16,14 @@ from attest.extract.llm.grounding import ground
 from attest.extract.llm.merge import merge, model_only
 from attest.extract.llm.prompts import prompt_for, render
 from attest.extract.llm.schemas import ShopSceneReading
+from attest.extract.screen import addresses_a_model
+from attest.findings import result
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import Field
 from attest.schemas.llm import LlmReport, ShopScene
 from attest.schemas.ocr import OcrPage
 from attest.schemas.shop import ShopPhotoEvidence
-from attest.verify.injection import addresses_a_model
-from attest.verify.messages import result
 
 Mode = Literal["llm", "merged"]
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attest.verify.uscc import ALPHABET, check_char, is_valid_uscc, org_code_valid
+from attest.cn.uscc import ALPHABET, check_char, is_valid_uscc, org_code_valid
 
 
 def test_documented_examples() -> None:

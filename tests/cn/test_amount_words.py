@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attest.verify.amount_words import AmountWordsError, parse_amount_words, to_amount_words
+from attest.cn.amount_words import AmountWordsError, parse_amount_words, to_amount_words
 
 PRINTED = {
     "伍拾圆整": "50.00", "壹仟叁佰玖拾柒圆整": "1397.00", "叁拾元零肆角玖分": "30.49", "壹拾壹圆贰角": "11.20",

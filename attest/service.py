@@ -1,8 +1,13 @@
-"""`create_app(settings)`: the FastAPI app, with the engines, database, blob store and worker it holds."""
+"""`create_app(settings)`: the service as one FastAPI app — the REST API (`attest.api`), the reviewer pages
+(`attest.web`), and the engines, database, blob store and worker they hold.
+
+This is the composition root: the only module that knows every shell. The API and the pages depend on the
+core, the store and the worker's small vocabulary (`worker.queue`, `worker.targets`), never on each other's
+wiring; what they need of the worker they see through `api.state.Worker`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +17,7 @@ from attest.api import routes_applications, routes_auth, routes_merchants, route
 from attest.api.auth import Authenticator, RateLimiter, SharedRateLimiter
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
+from attest.ops.metrics import registry_with_queue
 from attest.ops.requests import RequestContext
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
@@ -27,18 +33,21 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     from attest.worker.inprocess import InProcessWorker
 
     worker, broker = None, None
+    probe: Callable[[], object] | None = None
     if settings.service.worker == "celery":
         from attest.worker.celery_app import make_celery, publisher
 
         broker = make_celery(settings)
         db = open_database(settings.service.database_url, settings.data_dir)
         on_commit(db, publisher(broker))
+        probe = _server_probe(settings)
     elif start_worker:
         ctx = build_context(settings)
         worker = InProcessWorker(ctx, threads=settings.service.workers)
         on_commit(ctx.db, lambda _ids: worker.wake())
         worker.start()
         db = ctx.db
+        probe = ctx.patterns.client.heartbeat if ctx.patterns is not None else None
     else:
         db = open_database(settings.service.database_url, settings.data_dir)
     limiter: RateLimiter | SharedRateLimiter = RateLimiter(settings.service.rate_limit_per_minute)
@@ -50,15 +59,49 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         limiter = SharedRateLimiter(settings.service.rate_limit_per_minute, redis.Redis.from_url(
             settings.service.broker_url, socket_timeout=0.3, socket_connect_timeout=0.3, retry=Retry(NoBackoff(), 0)))
     return AppState(settings=settings, db=db, blobs=BlobStore(settings.data_dir / "blobs"), worker=worker,
-                    broker=broker, limiter=limiter, authenticate=Authenticator(db))
+                    broker=broker, limiter=limiter, authenticate=Authenticator(db), pattern_probe=probe)
+
+
+def _server_probe(settings: Settings) -> Callable[[], None]:
+    """Celery mode: the store lives in the workers, so this process only asks the Chroma server whether it
+    answers, through one client made on the first probe, and never opens an embedded store."""
+    client: list[Any] = []
+
+    def probe() -> None:
+        if not settings.patterns.chroma_url:
+            raise RuntimeError("Celery workers need the pattern store as a server: ATTEST_PATTERNS__CHROMA_URL")
+        if not client:
+            from attest.patterns.store import client_from
+
+            client.append(client_from(settings.patterns, settings.data_dir))
+        client[0].heartbeat()
+
+    return probe
+
+
+def _metrics_listener(settings: Settings, state: AppState) -> Any:
+    """Prometheus metrics on their own port (`service.metrics_port`), apart from the public API; None when
+    no port is set."""
+    if settings.service.metrics_port is None:
+        return None
+    from prometheus_client import start_http_server
+
+    server, _thread = start_http_server(settings.service.metrics_port, addr=settings.service.metrics_host,
+                                        registry=registry_with_queue(state.db))
+    return server
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = build_state(settings or Settings(), start_worker=start_worker)
+        chosen = settings or Settings()
+        state = build_state(chosen, start_worker=start_worker)
         app.state.attest = state
+        metrics = _metrics_listener(chosen, state)
         yield
+        if metrics is not None:
+            metrics.shutdown()
+            metrics.server_close()
         if state.worker is not None:
             state.worker.stop()
         state.db.engine.dispose()
