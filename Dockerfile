@@ -6,9 +6,10 @@ FROM python:3.11-slim-bookworm AS build
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         make gcc libc6-dev fontconfig && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md Makefile ./
+COPY pyproject.toml setup.py README.md Makefile ./
 COPY attest ./attest
 COPY eval ./eval
+COPY prompts ./prompts
 COPY tests/data/samples ./tests/data/samples
 # The README's setup command. An editable install would point into /app; the runtime needs a real one.
 RUN make install && .venv/bin/pip install -q --no-deps --force-reinstall . \

@@ -49,7 +49,7 @@ check: install
 	$(BIN)/attest check $(SAMPLES)/*.pdf $(SAMPLES)/*.png $(SAMPLES)/*.jpg
 
 lint: install
-	$(BIN)/ruff check attest eval tests
+	$(BIN)/ruff check attest eval tests prompts setup.py
 	$(BIN)/mypy attest eval
 	$(BIN)/lint-imports
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from attest.api import routes_applications, routes_auth, routes_merchants, routes_ops
 from attest.api.auth import Authenticator, RateLimiter, SharedRateLimiter
+from attest.api.openapi import finish
 from attest.api.problems import HANDLERS
 from attest.api.state import AppState
 from attest.ops.metrics import registry_with_queue
@@ -119,4 +120,11 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
     app.include_router(routes_ops.router)
     install_review_pages(app)
     app.add_middleware(RequestContext)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = finish(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -60,11 +60,18 @@ HANDLERS = {Problem: on_problem, RequestValidationError: on_validation, Starlett
             AttestError: on_attest}
 
 
+# One schema for every error body, so a generated client has one `Problem` type rather than one per operation
+# and status. `attest.api.openapi.finish` adds it to the document FastAPI builds.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status"],
+    "description": "RFC 9457 problem details; `type` is stable, `title` and `detail` are for people.",
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "detail": {"type": "string"}}, "additionalProperties": True}
+
+
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {"schema": {
-        "type": "object", "required": ["type", "title", "status"],
-        "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                       "detail": {"type": "string"}}}}}}
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 # Answers every route can give, documented once (RFC 9457 bodies).

@@ -84,7 +84,7 @@ def _review_out(app: Application) -> ReviewOut | None:
                      at=app.reviewed_at)
 
 
-@router.post("/v1/applications", status_code=201, response_model=ApplicationOut)
+@router.post("/v1/applications", status_code=201, response_model=ApplicationOut, operation_id="createApplication")
 async def create_application(body: ApplicationIn, request: Request, who: PrincipalDep,
                              state: StateDep) -> JSONResponse:
     """Open an application (a request for uplift) for one of the tenant's merchants."""
@@ -104,7 +104,7 @@ async def create_application(body: ApplicationIn, request: Request, who: Princip
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
-@router.get("/v1/applications/{application_id}", response_model=ApplicationOut)
+@router.get("/v1/applications/{application_id}", response_model=ApplicationOut, operation_id="getApplication")
 def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> ApplicationOut:
     """Status, every document's status and checks, the application checks and the decision once made."""
     with state.db.session() as s:
@@ -114,7 +114,7 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
 @router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
              responses={413: {"description": "A file over the byte limit"},
                         415: {"description": "Not an image or PDF"},
-                        409: {"description": "The application is no longer open"}})
+                        409: {"description": "The application is no longer open"}}, operation_id="uploadDocuments")
 async def upload_documents(application_id: str, request: Request, who: PrincipalDep, state: StateDep,
                            files: Annotated[list[UploadFile], File(description="Images or PDFs.",
                                                                    json_schema_extra={"minItems": 1})],
@@ -175,7 +175,8 @@ async def upload_documents(application_id: str, request: Request, who: Principal
 
 
 @router.post("/v1/applications/{application_id}/submit", status_code=202, response_model=ApplicationOut,
-             responses={409: {"description": "Nothing uploaded, or already submitted"}})
+             responses={409: {"description": "Nothing uploaded, or already submitted"}},
+             operation_id="submitApplication")
 async def submit_application(application_id: str, request: Request, who: PrincipalDep,
                              state: StateDep) -> JSONResponse:
     """Close the application to uploads; it is decided once every document is processed."""
@@ -212,7 +213,7 @@ async def submit_application(application_id: str, request: Request, who: Princip
                 '{"seq":0,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"application.created",'
                 '"payload":{…},"payload_sha256":"9f2c…","prev_hash":"","hash":"5b1e…"}\n'
                 '{"seq":1,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"document.processed",…}\n')}}},
-                       409: {"description": "Not decided yet"}})
+                       409: {"description": "Not decided yet"}}, operation_id="exportAudit")
 def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> PlainTextResponse:
     """The application's hash-chained audit trail as JSON Lines (`attest replay` reads it)."""
     with state.db.session() as s:
@@ -222,7 +223,7 @@ def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> Pla
         return PlainTextResponse(app.trail_jsonl, media_type="application/x-ndjson")
 
 
-@router.get("/v1/documents/{document_id}", response_model=DocumentResultOut)
+@router.get("/v1/documents/{document_id}", response_model=DocumentResultOut, operation_id="getDocument")
 def get_document(document_id: str, who: PrincipalDep, state: StateDep) -> DocumentResultOut:
     """Everything read from one document: fields with provenance, checks, timings."""
     with state.db.session() as s:

@@ -31,7 +31,7 @@ class SessionOut(BaseModel):
     expires_in_s: int
 
 
-@router.post("/login", response_model=SessionOut)
+@router.post("/login", response_model=SessionOut, operation_id="login")
 async def login_route(body: LoginIn, state: StateDep) -> SessionOut:
     """Exchange a reviewer's password for a session key valid for a working day."""
     token, role = await run_in_threadpool(login, state.db, tenant_id=body.tenant_id, username=body.username,

@@ -18,7 +18,8 @@ router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=COMMON_
 
 
 @router.post("", status_code=201, response_model=MerchantOut,
-             responses={409: {"description": "A merchant with this USCC exists in the tenant"}})
+             responses={409: {"description": "A merchant with this USCC exists in the tenant"}},
+             operation_id="createMerchant")
 async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep, state: StateDep) -> JSONResponse:
     """Register a merchant (client and admin keys only)."""
     if who.role not in ("client", "admin"):
@@ -38,7 +39,8 @@ async def create_merchant(body: MerchantIn, request: Request, who: PrincipalDep,
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
 
 
-@router.get("/{merchant_id}", response_model=MerchantOut, responses={404: {"description": "No such merchant"}})
+@router.get("/{merchant_id}", response_model=MerchantOut, responses={404: {"description": "No such merchant"}},
+            operation_id="getMerchant")
 def get_merchant(merchant_id: str, who: PrincipalDep, state: StateDep) -> MerchantOut:
     with state.db.session() as s:
         m = s.get(Merchant, merchant_id)

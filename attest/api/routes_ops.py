@@ -9,14 +9,15 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from attest.api.problems import COMMON_RESPONSES, Problem
-from attest.api.state import AppState, StateDep
+from attest.api.state import AppState, StateDep, bearer
 from attest.ops.metrics import registry_with_queue
 
 router = APIRouter(tags=["operations"])
@@ -60,13 +61,14 @@ def _patterns(state: AppState) -> dict[str, Any]:
     return {"mode": "server" if state.settings.patterns.chroma_url else "embedded"}
 
 
-@router.get("/healthz", summary="Liveness: the process answers")
+@router.get("/healthz", summary="Liveness: the process answers", operation_id="getHealth")
 def healthz() -> dict[str, str]:
     return {"status": "alive"}
 
 
 @router.get("/readyz", summary="Readiness: database, broker and workers (Celery), OCR, pattern store",
-            responses={503: {"description": "Something this service needs is not available; the body says what"}})
+            responses={503: {"description": "Something this service needs is not available; the body says what"}},
+            operation_id="getReadiness")
 async def readyz(state: StateDep) -> JSONResponse:
     def run() -> dict[str, dict[str, Any]]:
         checks = {"database": _timed(lambda: _database(state))}
@@ -88,7 +90,9 @@ async def readyz(state: StateDep) -> JSONResponse:
             "holding the metrics token", operation_id="getMetrics", response_class=Response,
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}}},
                        401: COMMON_RESPONSES[401], 404: COMMON_RESPONSES[404]})
-async def metrics(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> Response:
+async def metrics(state: StateDep, request: Request,
+                  _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Response:
+    authorization = request.headers.get("authorization")
     token = state.settings.service.metrics_token
     if token is None:
         raise Problem(404, "metrics-not-served", "metrics are not served on the public API",

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from attest.api.auth import Authenticator, Principal, RateLimiter, SharedRateLimiter
 from attest.settings import Settings
@@ -47,8 +48,14 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_principal(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    who = state.authenticate(authorization)
+# Declared as HTTP bearer so the OpenAPI document names the scheme and generated SDKs send the key the way
+# the README does; the raw header is what `Authenticator` judges (its own 401 problems, not FastAPI's 403).
+bearer = HTTPBearer(auto_error=False, scheme_name="apiKey", description="An API key: `Authorization: Bearer atk_…`")
+
+
+def get_principal(state: StateDep, request: Request,
+                  _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    who = state.authenticate(request.headers.get("authorization"))
     state.limiter.check(who.key_id)
     return who
 

@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from attest.data import load
 from attest.findings import result_refs
 from attest.patterns.keys import document_keys
 from attest.patterns.photo_match import register
+from attest.patterns.spec import BenchmarkSpec, ContractSpec, PhotoSpec, TemplateSpec, patterns_spec
 from attest.patterns.store import Hit, PatternStore, Submission
 from attest.patterns.text_match import containment, jaccard, shingles, without
 from attest.schemas.checks import CheckResult, Ref, Severity
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
-from attest.verify.application import sales_in_window, shares_trade_name
+from attest.verify.application import per_month, sales_in_window, shares_trade_name
 from attest.verify.roles import role_of
 
 
@@ -75,7 +75,7 @@ def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submiss
 
 
 def _photo_checks(store: PatternStore, merchant: MerchantProfile, sub: Submission,
-                  documents: Sequence[DocumentResult], spec: dict[str, Any]) -> list[CheckResult]:
+                  documents: Sequence[DocumentResult], spec: PhotoSpec) -> list[CheckResult]:
     from attest.patterns.photo_match import Registration
 
     out = []
@@ -86,7 +86,7 @@ def _photo_checks(store: PatternStore, merchant: MerchantProfile, sub: Submissio
         sign = doc.shop.shop_name.value if doc.shop is not None and doc.shop.shop_name is not None else None
         own_sign = sign is not None and shares_trade_name(sign, merchant.name)
         candidates = store.photo_candidates(fp.image_hashes, exclude_application=sub.application,
-                                            limit=spec["candidates"], max_bits=spec["max_hash_distance"])
+                                            limit=spec.candidates, max_bits=spec.max_hash_distance)
         for h in candidates:
             if h.merchant == merchant.id:
                 continue
@@ -112,22 +112,22 @@ def _genuine_shingles(store: PatternStore, text: str, n: int, floor: float) -> l
 
 
 def _contract_checks(store: PatternStore, merchant: MerchantProfile, sub: Submission,
-                     documents: Sequence[DocumentResult], spec: dict[str, Any], known: dict[str, Any]
+                     documents: Sequence[DocumentResult], spec: ContractSpec, known: TemplateSpec
                      ) -> list[CheckResult]:
     out = []
-    n = spec["shingle"]
+    n = spec.shingle
     for doc in documents:
         fp = doc.fingerprint
         if fp is None or not fp.text or doc.contract is None:
             continue
         own = shingles(fp.text, n)
-        generic = _genuine_shingles(store, fp.text, n, known["min_jaccard"])
+        generic = _genuine_shingles(store, fp.text, n, known.min_jaccard)
         parties = {f.value for f in (doc.contract.party_a_tax_id, doc.contract.party_b_tax_id) if f is not None}
-        for h in store.text_candidates(fp.text, exclude_application=sub.application, limit=spec["candidates"]):
+        for h in store.text_candidates(fp.text, exclude_application=sub.application, limit=spec.candidates):
             if h.merchant == merchant.id:
                 continue
             score = jaccard(without(own, generic), without(shingles(h.payload, n), generic))
-            if score < spec["min_jaccard"]:
+            if score < spec.min_jaccard:
                 continue
             refs = [Ref(document=doc.document_id, field="text"), Ref(document=h.document, field="text")]
             both_sides = merchant.uscc in parties and h.merchant_uscc in parties
@@ -140,7 +140,7 @@ def _contract_checks(store: PatternStore, merchant: MerchantProfile, sub: Submis
     return out
 
 
-def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], spec: dict[str, Any],
+def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], spec: TemplateSpec,
                      n: int) -> list[CheckResult]:
     out = []
     for doc in documents:
@@ -156,11 +156,11 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
         if fp is not None and fp.text and doc.contract is not None:
             # Both sides without the model-contract words every honest contract shares: what must match is
             # the forged text's own part (goods, amounts, dates, numbers).
-            generic = _genuine_shingles(store, fp.text, n, spec["min_jaccard"])
+            generic = _genuine_shingles(store, fp.text, n, spec.min_jaccard)
             text = without(shingles(fp.text, n), generic)
             matched += [t for t in store.templates_like(fp.text, doc_kind="contract")
                         if t.verdict == "forged"
-                        and containment(without(shingles(t.text, n), generic), text) >= spec["min_jaccard"]]
+                        and containment(without(shingles(t.text, n), generic), text) >= spec.min_jaccard]
         for t in matched:
             out.append(result_refs("pattern.known_forgery", "fail", "与已知伪造模板或失信主体一致",
                                    "matches a known forged template or a listed identity",
@@ -170,7 +170,7 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
 
 
 def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents: Sequence[DocumentResult],
-                      spec: dict[str, Any], window_days: int) -> list[CheckResult]:
+                      spec: BenchmarkSpec, window_days: int) -> list[CheckResult]:
     if merchant.industry is None or merchant.city_tier is None:
         return []
     bench = store.benchmark(merchant.industry, merchant.city_tier)
@@ -180,14 +180,14 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
     out = []
     refs = [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales]
     # Invoices are a sample of sales: their sum over the window, per month, is a floor on monthly revenue.
-    floor = sum((amount for _, _, amount in sales), Decimal(0)) / 12
+    floor = per_month(sum((amount for _, _, amount in sales), Decimal(0)), window_days)
     high = Decimal(str(bench.monthly_revenue_high))
-    if floor > high * Decimal(str(spec["revenue_multiple"])):
+    if floor > high * Decimal(str(spec.revenue_multiple)):
         out.append(result_refs("benchmark.revenue_implausible", "warn", "凭证显示的月销售额远超同业同级城市常见水平",
                                "the evidenced monthly sales are far above what this industry makes in such a city",
                                refs, evidenced_monthly_floor=round(floor, 2), benchmark_high=bench.monthly_revenue_high,
                                benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
-    big = Decimal(str(bench.invoice_typical_high)) * Decimal(str(spec["invoice_multiple"]))
+    big = Decimal(str(bench.invoice_typical_high)) * Decimal(str(spec.invoice_multiple))
     for d, _, amount in sales:
         if amount > big:
             out.append(result_refs("benchmark.revenue_implausible", "warn", "单张发票金额远超同业常见规模",
@@ -196,8 +196,8 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
                                    amount=amount, invoice_typical_high=bench.invoice_typical_high,
                                    benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
     declared = merchant.declared_monthly_revenue
-    if declared is not None and not (Decimal(str(bench.monthly_revenue_low)) / 3 <= declared
-                                     <= high * Decimal(str(spec["revenue_multiple"]))):
+    low = Decimal(str(bench.monthly_revenue_low)) / Decimal(str(spec.declared_below_low))
+    if declared is not None and not (low <= declared <= high * Decimal(str(spec.revenue_multiple))):
         out.append(result_refs("benchmark.revenue_implausible", "warn", "申报的月营业额不在同业常见范围内",
                                "the declared monthly revenue is outside this industry's usual range", [],
                                declared=declared, benchmark_low=bench.monthly_revenue_low,
@@ -208,11 +208,11 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
 def pattern_checks(store: PatternStore, merchant: MerchantProfile, sub: Submission,
                    documents: Sequence[DocumentResult], *, window_days: int = 365) -> list[CheckResult]:
     """Every known-pattern check of one application; the application's own fingerprints are excluded."""
-    spec = load("patterns")
+    spec = patterns_spec()
     return [
         *_invoice_checks(store, merchant, sub, documents),
-        *_photo_checks(store, merchant, sub, documents, spec["photo"]),
-        *_contract_checks(store, merchant, sub, documents, spec["contract"], spec["known_template"]),
-        *_known_forgeries(store, documents, spec["known_template"], spec["contract"]["shingle"]),
-        *_benchmark_checks(store, merchant, documents, spec["benchmark"], window_days),
+        *_photo_checks(store, merchant, sub, documents, spec.photo),
+        *_contract_checks(store, merchant, sub, documents, spec.contract, spec.known_template),
+        *_known_forgeries(store, documents, spec.known_template, spec.contract.shingle),
+        *_benchmark_checks(store, merchant, documents, spec.benchmark, window_days),
     ]

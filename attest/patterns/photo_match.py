@@ -16,6 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from attest.patterns.spec import PhotoSpec
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -51,18 +53,18 @@ def _prepared(b64: str, n: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, A
     return img, pts, des
 
 
-def register(query_b64: str, stored_b64: str, spec: dict[str, Any]) -> Registration:
+def register(query_b64: str, stored_b64: str, spec: PhotoSpec) -> Registration:
     """Is `query` a copy (cropped, rescaled, relit, recompressed, re-shot) of `stored`?"""
     none = Registration(False, 1.0, 0.0, 0)
-    qp, sp = _prepared(query_b64, spec["features"]), _prepared(stored_b64, spec["features"])
+    qp, sp = _prepared(query_b64, spec.features), _prepared(stored_b64, spec.features)
     if qp is None or sp is None:
         return none
     (q, pq, dq), (s, ps, ds) = qp, sp
-    if dq is None or ds is None or len(dq) < spec["min_matches"] or len(ds) < spec["min_matches"]:
+    if dq is None or ds is None or len(dq) < spec.min_matches or len(ds) < spec.min_matches:
         return none
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(dq, ds, k=2)
     good = [m for m, n in (p for p in pairs if len(p) == 2) if m.distance < 0.8 * n.distance]
-    if len(good) < spec["min_matches"]:
+    if len(good) < spec.min_matches:
         return none
     h, mask = cv2.findHomography(ps[[m.trainIdx for m in good]], pq[[m.queryIdx for m in good]], cv2.RANSAC, 4.0)
     if h is None:
@@ -74,9 +76,9 @@ def register(query_b64: str, stored_b64: str, spec: dict[str, Any]) -> Registrat
     valid = cv2.erode((covered > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     overlap = float(valid.mean())
     inliers = int(mask.sum()) if mask is not None else 0
-    if overlap < spec["min_overlap"] or inliers < spec["min_inliers"]:
+    if overlap < spec.min_overlap or inliers < spec.min_inliers:
         return Registration(False, 1.0, round(overlap, 3), inliers)
     a, b = q.astype(np.float32)[valid], warped[valid]
     gain = float((a * b).sum() / ((b * b).sum() + 1e-9))
-    share = float((np.abs(a - gain * b).max(axis=1) > spec["pixel_tolerance"]).mean())
-    return Registration(share <= spec["max_differing_share"], round(share, 4), round(overlap, 3), inliers)
+    share = float((np.abs(a - gain * b).max(axis=1) > spec.pixel_tolerance).mean())
+    return Registration(share <= spec.max_differing_share, round(share, 4), round(overlap, 3), inliers)

@@ -45,7 +45,8 @@ class Decision(BaseModel):
     contributions: list[Contribution]
     reason_codes: list[str] = Field(description="Every reason code that shaped the decision, in order.")
     top_reasons: list[str] = Field(default_factory=list,
-                                   description="Adverse-action reasons when the uplift is reduced or refused.")
+                                   description="Adverse-action reasons when the uplift is reduced or "
+                                               "refused, each \"中文 / English\" (`data/adverse.yaml`).")
     policy_version: str
     retake: list[Ref] = Field(default_factory=list, description=(
         "With `evidence_requested`: the documents to upload again, each with the check that says why."))

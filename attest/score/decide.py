@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
+from functools import cache
 
+from attest.data import load
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import Contribution, Decision, MerchantProfile, Outcome
 from attest.schemas.document import DocumentResult
@@ -13,22 +15,12 @@ from attest.score.features import Features, compute_features
 from attest.score.other_features import compute_other_features
 from attest.score.policy import OPTIONAL_FEATURES, Bin, Policy
 
-# What a merchant is told when a reason held its uplift back (adverse-action style), most important first.
-ADVERSE = {
-    "CHECK_FAILED": "A document failed a check; a reviewer will look at it before any uplift.",
-    "HELD_FOR_REVIEW": "The documents raise a question a reviewer must answer before any uplift.",
-    "EVIDENCE_UNREADABLE": "Some documents could not be read: upload them again as each one's quality note says.",
-    "SALES_NET_NEGATIVE": "The verified invoices are credit notes only: they net to no sales.",
-    "SALES_NONE": "No verified sales invoices issued by the business in the last 12 months.",
-    "INSUFFICIENT_EVIDENCE": "The verified evidence is not yet enough for an uplift under this policy.",
-    "SALES_MINIMAL": "Verified sales are small.",
-    "INVOICES_FEW": "Few verified sales invoices; more months of invoices would help.",
-    "BUYERS_ONE": "All verified sales go to one customer.",
-    "EVIDENCE_DOUBTFUL": "Some evidence was hard to read or raised a warning and counted at a discount.",
-    "CAPPED_BY_CURRENT_LIMIT": "The uplift is capped relative to the current credit line.",
-    "CAPPED_ABSOLUTE": "The uplift reached the policy's maximum.",
-    "LOW_TRUST": "The evidence as a whole earned only part of the formula's amount.",
-}
+
+@cache
+def _adverse() -> dict[str, str]:
+    """What a merchant is told for each reason code that held its uplift back, most important first
+    (`data/adverse.yaml`), as "中文 / English" like the checks' messages."""
+    return {code: f"{said['zh']} / {said['en']}" for code, said in load("adverse")["reasons"].items()}
 
 
 def _bin(value: Decimal, bins: Sequence[Bin]) -> Bin:
@@ -112,10 +104,11 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
         reasons.append("EVIDENCE_UNREADABLE")
     if trust < 1:
         reasons.append("LOW_TRUST")
-    adverse = [code for code in ADVERSE if code in reasons]
+    told = _adverse()
+    adverse = [code for code in told if code in reasons]
     return Decision(
         outcome=outcome, uplift=uplift, new_limit=merchant.current_limit + uplift, points=points,
         trust_factor=trust, contributions=contributions, reason_codes=list(dict.fromkeys(reasons)),
-        top_reasons=[ADVERSE[c] for c in adverse[:4]], policy_version=policy.version,
+        top_reasons=[told[c] for c in adverse[:4]], policy_version=policy.version,
         retake=retake if outcome == "evidence_requested" else [],
     )

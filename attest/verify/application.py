@@ -1,7 +1,7 @@
 """Cross-document checks within one application: do the documents tell one story about one business?
 
 Pure: the merchant profile and the processed documents in, `CheckResult`s out. Thresholds live in
-`data/patterns.yaml` (`invoice_burst`, `benchmark.declared_vs_evidenced`).
+`data/application.yaml` (validated by `application_spec.py`).
 """
 
 from __future__ import annotations
@@ -9,22 +9,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from rapidfuzz import fuzz
 
-from attest.data import load
 from attest.extract.seal import _core
 from attest.findings import result_refs
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
+from attest.verify.application_spec import InvoiceBurst, application_spec
 from attest.verify.roles import role_of
 
-# Similarity (0–100) at which two printed names are one name read twice: one wrong character in ten (厦门 read
-# as 厦内) is an OCR slip, not another business.
-_SAME_NAME = 85
+
+def per_month(total: Decimal, window_days: int) -> Decimal:
+    """A window's total as a monthly figure: the window's own length in months, not a fixed twelve."""
+    return total * Decimal(365) / (Decimal(window_days) * 12)
 
 
 def shares_trade_name(sign: str, name: str) -> bool:
@@ -39,7 +39,8 @@ def shares_trade_name(sign: str, name: str) -> bool:
     return any(g in s for g in grams)
 
 
-def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult]) -> list[CheckResult]:
+def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult], same_name: int
+              ) -> list[CheckResult]:
     out = []
     for d in documents:
         lic = d.licence
@@ -49,7 +50,7 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult]) ->
                                        "the licence's credit code is not the applicant's",
                                        [Ref(document=d.document_id, field="unified_social_credit_code")],
                                        licence=lic.unified_social_credit_code.value, applicant=merchant.uscc))
-            elif lic.name is not None and fuzz.ratio(squash(lic.name.value), squash(merchant.name)) < _SAME_NAME:
+            elif lic.name is not None and fuzz.ratio(squash(lic.name.value), squash(merchant.name)) < same_name:
                 # The code is the identity; a name that differs beyond an OCR slip is a rename or a branch.
                 out.append(result_refs("identity.licence_name_differs", "warn", "营业执照名称与申请人名称不一致",
                                        "the licence's name differs from the applicant's",
@@ -115,23 +116,23 @@ def sales_in_window(merchant: MerchantProfile, documents: Sequence[DocumentResul
 
 
 def _velocity(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date, Decimal]],
-              spec: dict[str, Any]) -> list[CheckResult]:
-    recent = [s for s in sales if (merchant.application_date - s[1]).days <= spec["days"]]
-    if len(recent) < spec["min_invoices"] or len(recent) < spec["min_share"] * len(sales):
+              spec: InvoiceBurst) -> list[CheckResult]:
+    recent = [s for s in sales if (merchant.application_date - s[1]).days <= spec.days]
+    if len(recent) < spec.min_invoices or len(recent) < spec.min_share * len(sales):
         return []
     return [result_refs("velocity.invoice_burst", "warn", "销售发票大多在申请前几天内开具",
                         "most sales invoices were issued in the days just before applying",
                         [Ref(document=d.document_id, field="issue_date") for d, _, _ in recent],
-                        recent=len(recent), of=len(sales), days=spec["days"])]
+                        recent=len(recent), of=len(sales), days=spec.days)]
 
 
 def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date, Decimal]],
-              factor: float) -> list[CheckResult]:
+              factor: float, window_days: int) -> list[CheckResult]:
     declared = merchant.declared_monthly_revenue
     if declared is None or not sales:
         return []
     # Invoices are a sample: their monthly floor above the declared revenue is a story that does not add up.
-    floor = sum((a for _, _, a in sales), Decimal(0)) / 12
+    floor = per_month(sum((a for _, _, a in sales), Decimal(0)), window_days)
     if floor <= declared * Decimal(str(factor)):
         return []
     return [result_refs("consistency.declared_revenue", "warn", "发票显示的销售额远高于申报的营业额",
@@ -142,7 +143,8 @@ def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
 
 def check_application(merchant: MerchantProfile, documents: Sequence[DocumentResult], *,
                       window_days: int = 365) -> list[CheckResult]:
-    spec = load("patterns")
+    spec = application_spec()
     sales = sales_in_window(merchant, documents, window_days)
-    return [*_identity(merchant, documents), *_dates(documents), *_velocity(merchant, sales, spec["invoice_burst"]),
-            *_declared(merchant, sales, spec["benchmark"]["declared_vs_evidenced"])]
+    return [*_identity(merchant, documents, spec.identity.same_name), *_dates(documents),
+            *_velocity(merchant, sales, spec.invoice_burst),
+            *_declared(merchant, sales, spec.declared.declared_vs_evidenced, window_days)]

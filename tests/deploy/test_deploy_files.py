@@ -75,6 +75,8 @@ def test_dockerfile_is_multistage_unprivileged_healthchecked_and_installs_like_t
     user = re.findall(r"^USER (\S+)", text, re.M)
     assert user and user[-1] not in ("0", "root")
     assert "RUN make install" in text  # the README's commands run `make install` first (Makefile: run, test)
+    # The wheel's packages are said in setup.py, and the prompt templates are a top-level folder it installs.
+    assert "COPY prompts ./prompts" in text and re.search(r"^COPY pyproject.toml setup.py ", text, re.M)
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run: install", makefile, re.M) and re.search(r"^install: ", makefile, re.M)
     health = re.search(r"HEALTHCHECK .*?urlopen\('http://127.0.0.1:(\d+)(/\w+)'", text, re.S)

@@ -25,15 +25,22 @@ def test_verified_sales_earn_an_uplift_with_reasons_and_refs() -> None:
     sales = next(c for c in d.contributions if c.feature == "verified_annual_sales")
     assert sales.value == "1050000.00" and sales.reason_code == "SALES_HIGH"
     assert {r.document for r in sales.evidence} == {"d0", "d1", "d2", "d3"}
-    assert d.uplift == min(Decimal("1050000") * POLICY.uplift.share_of_annual_sales * d.trust_factor,
-                           MERCHANT.current_limit)
-    assert d.policy_version == "credit-v1" and d.new_limit == MERCHANT.current_limit + d.uplift
+    # credit-v1: 40 + 10 + 15 + 0 = 65 points → trust 1.0; 1 050 000 × 10 % × 1.0 = 105 000, capped at 1.0 × the
+    # current limit of 100 000.
+    assert d.points == 65 and d.trust_factor == Decimal("1.0")
+    assert d.uplift == Decimal("100000") and "CAPPED_BY_CURRENT_LIMIT" in d.reason_codes
+    assert d.policy_version == "credit-v1" and d.new_limit == Decimal("200000")
+    wide = _decide(["400000", "300000", "200000", "150000"],
+                   merchant=MERCHANT.model_copy(update={"current_limit": Decimal("1000000")}))
+    assert wide.uplift == Decimal("105000") and "CAPPED_BY_CURRENT_LIMIT" not in wide.reason_codes
 
 
 def test_evidence_that_is_not_the_merchants_counts_for_nothing() -> None:
     d = _decide(["500000"], seller="91110000600037341L")  # someone else's sale
     assert d.uplift == 0 and d.outcome == "decline" and "SALES_NONE" in d.reason_codes
-    assert d.top_reasons  # the merchant is told why
+    # The merchant is told why, in both languages (data/adverse.yaml), most important reason first.
+    assert d.top_reasons[0] == ("近 12 个月没有经核验的本企业开具的销售发票。 / "
+                                "No verified sales invoices issued by the business in the last 12 months.")
 
 
 def test_old_invoices_fall_outside_the_window() -> None:

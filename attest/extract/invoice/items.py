@@ -8,16 +8,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from attest.data import load
+from attest.data import pattern as data_pattern
 from attest.extract.invoice.common import column_patterns, field_of
 from attest.layout.geometry import Box, Line, rows, same_row
 from attest.layout.normalize import parse_decimal, squash
 from attest.schemas.evidence import InvoiceItem
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_RATE = re.compile(r"^(?:-?\d+(?:\.\d+)?%|免税|不征税|\*{3})$")
+_RATE = re.compile(r"^(?:-?\d+(?:\.\d+)?%|" + load("invoice_layout")["table"]["rate_words"] + r"|\*{3})$")
 _TAX = re.compile(r"^(?:-?\d+(?:\.\d+)?|\*{3})$")
 _LOST_STAR = re.compile(r"^[^*]{2,}\*[^*]+$")
 NUMERIC = ("qty", "unit_price", "amount", "tax")
+
+
+def _table(name: str) -> re.Pattern[str]:
+    """A pattern of the goods table from `data/invoice_layout.yaml` (`table:`), compiled once."""
+    return data_pattern("invoice_layout", "table", name)
 
 
 @dataclass
@@ -85,7 +92,7 @@ def _missing_amount(row: list[Line], columns: list[Column]) -> list[Column]:
 
 
 def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
-    anchors = [ln for ln in lines if re.search("税额|税率|金额", squash(ln.text)) and "合计" not in ln.text]
+    anchors = [ln for ln in lines if _table("header_anchor").search(squash(ln.text)) and "合计" not in ln.text]
     for anchor in sorted(anchors, key=lambda ln: ln.box.y0):
         # Vertical margin print (`第二联：抵扣联…`, the printer's licence) spans many rows: never a header cell.
         row = _join_split_chars([ln for ln in lines if same_row(anchor.box, ln.box) and not ln.vertical])
@@ -155,9 +162,8 @@ def read_table(lines: Sequence[Line], page_height: float) -> Table | None:
         return None
     columns, header = found
     below = [ln for ln in lines if ln.box.y0 > header.y1 - header.h * 0.3]
-    total = [ln for ln in below if squash(ln.text) in ("合计", "合", "计")
-             or (squash(ln.text).startswith("合计") and "大写" not in ln.text)]
-    stops = [ln for ln in below if "价税合计" in squash(ln.text) or "大写" in ln.text]
+    total = [ln for ln in below if _table("total_label").search(squash(ln.text))]
+    stops = [ln for ln in below if _table("end").search(squash(ln.text))]
     end = min((ln.box.y0 for ln in total + stops), default=header.y1 + page_height * 0.4)
     table = Table(columns, header)
     if total:

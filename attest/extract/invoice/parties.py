@@ -8,6 +8,7 @@ from typing import Literal
 
 from attest.cn.uscc import is_valid_uscc
 from attest.data import load
+from attest.data import pattern as data_pattern
 from attest.extract.invoice.common import field_of, label, stop
 from attest.layout.geometry import Box, Line, union
 from attest.layout.normalize import squash
@@ -26,10 +27,8 @@ def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
     parties: tuple[Party, Party] = ("buyer", "seller")
     for party in parties:
         pattern = re.compile(markers[party])
-        key = "购" if party == "buyer" else "销"
         found = [ln for ln in lines if pattern.match(squash(ln.text))]
-        anchors = [ln for ln in found if key in ln.text or (party == "buyer" and "买" in ln.text)
-                   or (party == "seller" and "售" in ln.text)]
+        anchors = [ln for ln in found if data_pattern("invoice_layout", "party_keys", party).search(ln.text)]
         if not anchors:
             continue
         first = min(anchors, key=lambda ln: ln.box.y0)

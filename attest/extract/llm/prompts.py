@@ -1,4 +1,5 @@
-"""Versioned prompt files (`attest/data/prompts/*.yaml`): name, version, kind, output schema, template."""
+"""Versioned prompt files (the top-level `prompts/*.yaml`, installed as `attest.prompts`): name, version, kind,
+output schema, template."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ _FILES = {"invoice": "invoice_text", "contract": "contract_text", "business_lice
 def prompt_for(kind: str) -> Prompt:
     """The prompt for a document kind; a malformed file is a packaging error and raises `ValueError`."""
     name = _FILES[kind]
-    text = resources.files("attest.data").joinpath(f"prompts/{name}.yaml").read_text(encoding="utf-8")
+    text = resources.files("attest.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     missing = {"name", "version", "kind", "schema", "system", "user"} - set(data)
     if missing or data["schema"] not in SCHEMAS:

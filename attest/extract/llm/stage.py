@@ -101,7 +101,8 @@ def _scene(pages: list[OcrPage], image: Image.Image, shop: ShopPhotoEvidence | N
                              industry=reading.industry, scale_cues=reading.scale_cues[:20], red_flags=flags)
     if grounded and (shop is None or shop.shop_name is None):
         shop = (shop or ShopPhotoEvidence()).model_copy(update={"shop_name": Field[str](
-            value=reading.signboard or "", confidence=round(min(ln.confidence for ln in backing) * 0.85, 4),
+            value=reading.signboard or "",
+            confidence=round(min(ln.confidence for ln in backing) * spec["llm_confidence"], 4),
             source="vision", lines=[ln.id for ln in backing], raw=reading.signboard, prompt=rendered.ref)})
     checks = [result("photo.model_red_flag", spec["red_flag_severity"], f"图像模型指出: {spec['red_flags'][f]}",
                      f"the vision model flags the photo: {f}", doc=doc, fields=["photo"], flag=f) for f in flags]

@@ -1,0 +1,235 @@
+"""/v1/applications: create, upload documents (202), submit (202), poll, audit export; /v1/documents/{id}."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from attest.api.auth import Principal
+from attest.api.idempotency import idempotent
+from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, RetakeOut, ReviewOut
+from attest.api.problems import COMMON_RESPONSES, Problem
+from attest.api.state import PrincipalDep, StateDep
+from attest.errors import InputError
+from attest.ingest.sniff import sniff_media_type
+from attest.schemas.decision import Assessment
+from attest.store.models import Application, Document, Merchant, utcnow
+from attest.worker.queue import enqueue
+from attest.worker.targets import FINAL, assess_target
+
+router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
+# Open to uploads: a new application, or a decided one whose reviewer asked for more evidence.
+OPEN = ("open", "evidence_requested")
+
+
+def _application(s: Session, who: Principal, application_id: str) -> Application:
+    app = s.get(Application, application_id)
+    if app is None or not who.may_see(app.tenant_id, app.merchant_id):
+        raise Problem(404, "not-found", "No such application")
+    return app
+
+
+def _document_out(d: Document) -> DocumentOut:
+    result = json.loads(d.result_json) if d.result_json else {}
+    return DocumentOut(id=d.id, filename=d.filename, sha256=d.sha256, size=d.size, group_id=d.group_id,
+                       status=d.status,
+                       kind=(result.get("classification") or {}).get("kind"),
+                       error={"code": d.error_code, "message": d.error_message or ""} if d.error_code else None,
+                       checks=result.get("checks", []))
+
+
+def _out(s: Session, app: Application) -> ApplicationOut:
+    docs = s.scalars(select(Document).where(Document.application_id == app.id).order_by(Document.created_at)).all()
+    assessment = Assessment.model_validate_json(app.assessment_json) if app.assessment_json else None
+    return ApplicationOut(id=app.id, merchant_id=app.merchant_id, status=app.status,
+                          created_at=app.created_at, submitted_at=app.submitted_at, decided_at=app.decided_at,
+                          documents=[_document_out(d) for d in docs],
+                          checks=assessment.checks if assessment else [],
+                          decision=assessment.decision if assessment else None, review=_review_out(app),
+                          retake=_retake(docs, assessment))
+
+
+def _retake(docs: Sequence[Document], assessment: Assessment | None) -> list[RetakeOut]:
+    if assessment is None or assessment.decision.outcome != "evidence_requested":
+        return []
+    asked = {(r.document, r.field) for r in assessment.decision.retake}
+    out = []
+    for d in docs:
+        checks = (json.loads(d.result_json).get("checks", []) if d.result_json else [])
+        for c in checks:
+            if (d.sha256, c["code"]) in asked:
+                notes = [n["message"] for n in checks if n["code"].startswith("quality.") and n is not c]
+                out.append(RetakeOut(document_id=d.id, filename=d.filename, code=c["code"], message=c["message"],
+                                     notes=notes))
+    return out
+
+
+def _review_out(app: Application) -> ReviewOut | None:
+    if app.review_action is None or app.review_json is None or app.reviewed_at is None:
+        return None
+    review = json.loads(app.review_json)
+    # The reviewer's note on a decline is for the bank; the merchant sees the reason codes. An evidence
+    # request's reason is addressed to the merchant.
+    return ReviewOut(action=app.review_action, uplift=app.review_uplift,
+                     reason_codes=review.get("reason_codes", []), evidence_kinds=review.get("evidence_kinds", []),
+                     message=review["reason"] if app.review_action == "evidence_requested" else None,
+                     at=app.reviewed_at)
+
+
+@router.post("/v1/applications", status_code=201, response_model=ApplicationOut, operation_id="createApplication")
+async def create_application(body: ApplicationIn, request: Request, who: PrincipalDep,
+                             state: StateDep) -> JSONResponse:
+    """Open an application (a request for uplift) for one of the tenant's merchants."""
+    who.require_uploader()
+
+    def work() -> JSONResponse:
+        with state.db.session() as s:
+            m = s.get(Merchant, body.merchant_id)
+            if m is None or not who.may_see(m.tenant_id, m.id):
+                raise Problem(404, "not-found", "No such merchant")
+            app = Application(tenant_id=m.tenant_id, merchant_id=m.id)
+            s.add(app)
+            s.flush()
+            out = _out(s, app)
+        return JSONResponse(jsonable_encoder(out), status_code=201)
+
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
+
+
+@router.get("/v1/applications/{application_id}", response_model=ApplicationOut, operation_id="getApplication")
+def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> ApplicationOut:
+    """Status, every document's status and checks, the application checks and the decision once made."""
+    with state.db.session() as s:
+        return _out(s, _application(s, who, application_id))
+
+
+@router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
+             responses={413: {"description": "A file over the byte limit"},
+                        415: {"description": "Not an image or PDF"},
+                        409: {"description": "The application is no longer open"}}, operation_id="uploadDocuments")
+async def upload_documents(application_id: str, request: Request, who: PrincipalDep, state: StateDep,
+                           files: Annotated[list[UploadFile], File(description="Images or PDFs.",
+                                                                   json_schema_extra={"minItems": 1})],
+                           group_id: Annotated[str | None, Form(
+                               max_length=64, description="Pages photographed one by one (a contract): every "
+                               "upload with the same group id is joined, in upload order, into one document "
+                               "at submit.")] = None) -> JSONResponse:
+    """Store the files (deduplicated by SHA-256, never overwritten) and queue them; 202 with each one's status.
+
+    Every file is checked before any is stored: one bad file refuses the request and stores nothing."""
+    who.require_uploader()
+    limits = state.settings.limits
+    if len(files) > state.settings.service.max_files_per_request:
+        raise Problem(413, "too-many-files", f"At most {state.settings.service.max_files_per_request} files "
+                                             "per request")
+    payloads: list[tuple[str, bytes]] = []
+    for f in files:
+        data = await f.read(limits.max_bytes + 1)
+        name = (f.filename or "upload")[:255]
+        if len(data) > limits.max_bytes:
+            raise Problem(413, "input-too_large", f"{name}: larger than {limits.max_bytes} bytes")
+        try:
+            sniff_media_type(data)
+        except InputError as exc:
+            raise Problem(415 if exc.code == "input.unsupported_media_type" else 422, exc.code.replace(".", "-"),
+                          f"{name}: {exc}") from exc
+        payloads.append((name, data))
+
+    def work() -> JSONResponse:
+        # Blocking work (fsync of the blobs, the database) runs in the thread pool, never on the event loop.
+        # Blobs are written first and outside the transaction: a row never points at a missing blob, and the
+        # fsync does not hold the database. A blob whose request then fails is kept, unreferenced and harmless.
+        shas = [state.blobs.put(data) for _, data in payloads]
+        with state.db.session() as s:
+            app = _application(s, who, application_id)
+            if app.status not in OPEN:
+                raise Problem(409, "application-not-open", "Documents can only be added before submitting")
+            have = s.scalar(select(func.count()).select_from(Document).where(
+                Document.application_id == app.id)) or 0
+            if have + len(payloads) > state.settings.service.max_documents_per_application:
+                raise Problem(413, "too-many-documents", "The application would exceed "
+                              f"{state.settings.service.max_documents_per_application} documents")
+            out = []
+            for (name, data), sha in zip(payloads, shas, strict=True):
+                doc = s.scalar(select(Document).where(Document.application_id == app.id, Document.sha256 == sha))
+                if doc is None:
+                    doc = Document(application_id=app.id, sha256=sha, filename=name, size=len(data),
+                                   group_id=group_id)
+                    s.add(doc)
+                    s.flush()
+                    if group_id is None:
+                        enqueue(s, "process_document", doc.id)
+                    # A group's pages may arrive over several requests: they are joined and read at submit.
+                out.append(_document_out(doc))
+        return JSONResponse(jsonable_encoder(out), status_code=202)
+
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
+
+
+@router.post("/v1/applications/{application_id}/submit", status_code=202, response_model=ApplicationOut,
+             responses={409: {"description": "Nothing uploaded, or already submitted"}},
+             operation_id="submitApplication")
+async def submit_application(application_id: str, request: Request, who: PrincipalDep,
+                             state: StateDep) -> JSONResponse:
+    """Close the application to uploads; it is decided once every document is processed."""
+    who.require_uploader()
+
+    def work() -> JSONResponse:
+        with state.db.session() as s:
+            app = _application(s, who, application_id)
+            if app.status not in OPEN:
+                raise Problem(409, "application-not-open", "The application was already submitted")
+            docs = s.scalars(select(Document).where(Document.application_id == app.id)
+                             .order_by(Document.created_at, Document.id)).all()
+            if not docs:
+                raise Problem(409, "application-empty", "Upload at least one document before submitting")
+            statuses = [d.status for d in docs]
+            app.status, app.submitted_at = "submitted", utcnow()
+            leads: dict[str, str] = {}
+            for d in docs:
+                if d.group_id is not None:
+                    leads.setdefault(d.group_id, d.id)
+            for lead_id in leads.values():
+                enqueue(s, "process_document", lead_id)  # reads the whole group
+            if all(st in FINAL for st in statuses):
+                enqueue(s, "assess_application", assess_target(app.id, app.round))
+            s.flush()
+            out = _out(s, app)
+        return JSONResponse(jsonable_encoder(out), status_code=202)
+
+    return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
+
+
+@router.get("/v1/applications/{application_id}/audit", response_class=PlainTextResponse,
+            responses={200: {"content": {"application/x-ndjson": {"example": (
+                '{"seq":0,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"application.created",'
+                '"payload":{…},"payload_sha256":"9f2c…","prev_hash":"","hash":"5b1e…"}\n'
+                '{"seq":1,"at":"2026-11-29T03:16:02Z","actor":"attest","type":"document.processed",…}\n')}}},
+                       409: {"description": "Not decided yet"}}, operation_id="exportAudit")
+def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> PlainTextResponse:
+    """The application's hash-chained audit trail as JSON Lines (`attest replay` reads it)."""
+    with state.db.session() as s:
+        app = _application(s, who, application_id)
+        if app.trail_jsonl is None:
+            raise Problem(409, "not-decided", "The application has no decision yet")
+        return PlainTextResponse(app.trail_jsonl, media_type="application/x-ndjson")
+
+
+@router.get("/v1/documents/{document_id}", response_model=DocumentResultOut, operation_id="getDocument")
+def get_document(document_id: str, who: PrincipalDep, state: StateDep) -> DocumentResultOut:
+    """Everything read from one document: fields with provenance, checks, timings."""
+    with state.db.session() as s:
+        d = s.get(Document, document_id)
+        if d is None:
+            raise Problem(404, "not-found", "No such document")
+        _application(s, who, d.application_id)
+        return DocumentResultOut(id=d.id, application_id=d.application_id, status=d.status,
+                                 result=json.loads(d.result_json) if d.result_json else None)

@@ -1,0 +1,83 @@
+"""Document classifier: invoice, contract, business licence, shop photo, or other — with its reasons."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from attest.data import load
+from attest.layout.normalize import squash
+from attest.schemas.document import Classification, DocumentKind
+from attest.schemas.ocr import OcrPage
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def image_stats(image: Image.Image, page: OcrPage | None) -> dict[str, float]:
+    """How the picture looks: white share, colourfulness, share covered by text boxes."""
+    small = np.asarray(image.convert("RGB").resize((256, max(1, round(256 * image.height / image.width)))),
+                       dtype=np.float32)
+    r, g, b = small[..., 0], small[..., 1], small[..., 2]
+    rg, yb = r - g, 0.5 * (r + g) - b
+    colourfulness = float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+    white = float((small.min(axis=2) > 200).mean())
+    coverage = 0.0
+    if page is not None and page.width and page.height:
+        area = sum((ln.bbox[2] - ln.bbox[0]) * (ln.bbox[3] - ln.bbox[1]) for ln in page.lines)
+        coverage = min(1.0, area / (page.width * page.height))
+    return {"white_share": round(white, 4), "colourfulness": round(colourfulness, 2),
+            "text_coverage": round(coverage, 4)}
+
+
+def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list[str]]]:
+    out = {}
+    for kind, k in spec["kinds"].items():
+        found = [w for w in k["words"] if w in text]
+        out[kind] = (min(1.0, sum(k["words"][w] for w in found) / k["saturation"]), found)
+    return out
+
+
+def _photo_score(stats: dict[str, float], spec: dict[str, Any], has_sign_text: bool) -> tuple[float, list[str]]:
+    rule = spec["shop_photo"]
+    signs = [
+        (stats["text_coverage"] <= rule["max_text_coverage"], f"text covers {stats['text_coverage']:.0%}"),
+        (stats["white_share"] <= rule["max_white_share"], f"{stats['white_share']:.0%} paper-white"),
+        (stats["colourfulness"] >= rule["min_colourfulness"], f"colourfulness {stats['colourfulness']:.0f}"),
+    ]
+    if not signs[1][0]:
+        return 0.0, []  # mostly paper: a page, whatever else it shows
+    if not has_sign_text:
+        return 0.0, []  # a place with nothing written on it shows no business
+    return sum(ok for ok, _ in signs) / len(signs), [why for ok, why in signs if ok]
+
+
+def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> Classification:
+    """The most likely kind with its confidence and reasons; `other` when nothing fits clearly."""
+    spec = load("classify")
+    text = "".join(squash(ln.text) for page in pages for ln in page.lines)
+    scores = _word_scores(text, spec)
+    stats = image_stats(images[0], pages[0] if pages else None) if images else None
+    printed = any(score >= spec["kinds"][kind]["threshold"] and len(found) >= spec["page_words"]
+                  for kind, (score, found) in scores.items())
+    if stats is not None and len(pages) <= 1 and not printed:
+        scores["shop_photo"] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+    (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0
+    threshold = spec["shop_photo"]["threshold"] if best == "shop_photo" else spec["kinds"][best]["threshold"]
+    detail = {k: round(v[0], 3) for k, v in scores.items()}
+    if score >= threshold and score - runner >= spec["margin"]:
+        reasons = [f"{best}: {', '.join(why)}", f"scores {detail}"]
+        kind: DocumentKind = best  # type: ignore[assignment]
+        return Classification(kind=kind, confidence=round(min(1.0, 0.5 + (score - runner)), 3), reasons=reasons,
+                              image=stats)
+    if not text:
+        reason = "no text was read and the picture does not look like a shop"
+    elif score < threshold:
+        reason = f"no kind reaches its threshold (best {best} {score:.2f})"
+    else:
+        reason = f"{best} and {ranked[1][0]} are too close to call ({score:.2f} vs {runner:.2f})"
+    return Classification(kind="other", confidence=round(1.0 - score / 2, 3), reasons=[reason, f"scores {detail}"],
+                          image=stats)

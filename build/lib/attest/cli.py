@@ -1,0 +1,117 @@
+"""Command line: `attest check FILE` reads one document with the same core the service uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from attest import cli_assess, cli_worker
+from attest.cli_eval import eval_app
+from attest.cli_patterns import patterns_app
+from attest.cli_service import service_app
+from attest.errors import AttestError, InputError
+from attest.extract.flat import flat_fields
+from attest.pipeline import Engines, ProcessOptions, process_document
+from attest.schemas.document import DocumentResult
+from attest.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read and check merchant evidence.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(patterns_app, name="patterns")
+app.add_typer(service_app, name="service")
+app.command("worker")(cli_worker.worker)
+app.command("worker-check")(cli_worker.worker_check)
+app.command("assess")(cli_assess.assess)
+app.command("replay")(cli_assess.replay)
+app.command("audit-verify")(cli_assess.audit_verify)
+
+
+def _engines() -> Engines:
+    from attest.engines import build_engines
+
+    return build_engines(get_settings())
+
+
+def _options() -> ProcessOptions:
+    s = get_settings()
+    return ProcessOptions(limits=s.limits, ocr=s.ocr, extractor=s.llm.extractor)
+
+
+def flat_view(result: DocumentResult) -> dict[str, Any]:
+    """Every kind's flat fields: the same view the evaluation compares with its labels."""
+    return {"kind": result.classification.kind, "fields": flat_fields(result)}
+
+
+def _text_view(result: DocumentResult) -> str:
+    out = [f"{result.filename}: {result.classification.kind} "
+           f"(confidence {result.classification.confidence:.2f}; {'; '.join(result.classification.reasons)})",
+           f"status: {result.status}   time: {result.timings.get('total', 0):.2f}s"]
+    if result.invoice:
+        out.append("fields:")
+        for name, f in result.invoice:
+            if name == "items":
+                for i, item in enumerate(f):
+                    for key, v in item:
+                        if v is not None:
+                            out.append(f"  items[{i}].{key:<12} {v.value!s:<40} conf {v.confidence:.2f} "
+                                       f"lines {','.join(v.lines)} box {_box(v.bbox)}")
+            elif hasattr(f, "value"):
+                out.append(f"  {name:<26} {f.value!s:<40} conf {f.confidence:.2f} lines {','.join(f.lines)} "
+                           f"box {_box(f.bbox)}")
+    if result.checks:
+        out.append("checks:")
+        out += [f"  [{c.severity:>4}] {c.code:<32} {c.message}" for c in result.checks]
+    out += [f"error in {e.stage}: {e.code}: {e.message}" for e in result.errors]
+    return "\n".join(out)
+
+
+def _box(b: tuple[float, float, float, float] | None) -> str:
+    return "-" if b is None else "[" + ",".join(str(round(x)) for x in b) + "]"
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Images (JPEG, PNG, WebP, TIFF, BMP) or PDFs.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text | json | flat")] = "text",
+) -> None:
+    """Read each document and print its kind, fields with provenance, and every check."""
+    try:
+        engines, options = _engines(), _options()
+    except AttestError as exc:  # e.g. a remote LLM endpoint without the opt-in
+        typer.echo(json.dumps({"error": exc.code, "message": str(exc)}, ensure_ascii=False), err=True)
+        raise typer.Exit(code=2) from exc
+    failed = False
+    for path in files:
+        try:
+            data = path.read_bytes()
+            result = process_document(data, path.name, engines=engines, options=options)
+        except (OSError, InputError) as exc:
+            code = exc.code if isinstance(exc, AttestError) else "input.unreadable"
+            typer.echo(json.dumps({"file": str(path), "error": code, "message": str(exc)}, ensure_ascii=False),
+                       err=True)
+            failed = True
+            continue
+        if format == "flat":
+            typer.echo(json.dumps(flat_view(result), ensure_ascii=False))
+        elif format == "json":
+            typer.echo(result.model_dump_json(indent=2, exclude={"ocr"}))
+        else:
+            typer.echo(_text_view(result))
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def version() -> None:
+    """Print the attest version."""
+    from attest import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

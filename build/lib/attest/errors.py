@@ -1,0 +1,68 @@
+"""The one small tree of domain errors; only the API shell maps them to HTTP."""
+
+from __future__ import annotations
+
+
+class AttestError(Exception):
+    """Base of every error attest raises on purpose."""
+
+    code = "attest.error"
+
+
+class InputError(AttestError):
+    """The uploaded bytes cannot be accepted as they are."""
+
+    code = "input.invalid"
+
+
+class EmptyInput(InputError):
+    code = "input.empty"
+
+
+class InputTooLarge(InputError):
+    code = "input.too_large"
+
+
+class UnsupportedMediaType(InputError):
+    code = "input.unsupported_media_type"
+
+
+class DocumentUnreadable(InputError):
+    """The bytes claim a known format but cannot be decoded (truncated, corrupt, encrypted)."""
+
+    code = "input.unreadable"
+
+
+class ImageTooLarge(InputError):
+    """Pixel count over the limit: refused before decoding, so a decompression bomb costs nothing."""
+
+    code = "input.image_too_large"
+
+
+class TooManyPages(InputError):
+    code = "input.too_many_pages"
+
+
+class EngineUnavailable(AttestError):
+    """An engine (OCR, LLM, store) is not installed or its models are missing."""
+
+    code = "engine.unavailable"
+
+
+class EngineFailed(AttestError):
+    code = "engine.failed"
+
+
+class LlmError(EngineFailed):
+    """A model call that ended without a usable answer; carries the last attempt and the tokens spent."""
+
+    code = "llm.failed"
+
+    def __init__(self, message: str, *, code: str | None = None, last_attempt: str | None = None,
+                 input_tokens: int = 0, output_tokens: int = 0) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.last_attempt = last_attempt
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens

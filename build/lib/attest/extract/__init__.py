@@ -1,0 +1,1 @@
+"""Extract: OCR lines (and the page image) → typed evidence, each field with its provenance."""

@@ -1,0 +1,57 @@
+"""Versioned prompt files (the top-level `prompts/*.yaml`, installed as `attest.prompts`): name, version, kind,
+output schema, template."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from string import Template
+
+import yaml
+from pydantic import BaseModel
+
+from attest.extract.llm.schemas import SCHEMAS
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: int
+    kind: str
+    schema: type[BaseModel]
+    system: str
+    user: Template
+
+
+@dataclass(frozen=True)
+class Rendered:
+    system: str
+    user: str
+    ref: str  # name@version#sha256 of what was sent, images included
+
+
+_FILES = {"invoice": "invoice_text", "contract": "contract_text", "business_license": "licence_text",
+          "shop_photo": "shop_vision"}
+
+
+@cache
+def prompt_for(kind: str) -> Prompt:
+    """The prompt for a document kind; a malformed file is a packaging error and raises `ValueError`."""
+    name = _FILES[kind]
+    text = resources.files("attest.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    missing = {"name", "version", "kind", "schema", "system", "user"} - set(data)
+    if missing or data["schema"] not in SCHEMAS:
+        raise ValueError(f"prompt {name}: missing {sorted(missing)} or unknown schema {data.get('schema')!r}")
+    return Prompt(name=data["name"], version=int(data["version"]), kind=data["kind"], schema=SCHEMAS[data["schema"]],
+                  system=data["system"], user=Template(data["user"]))
+
+
+def render(prompt: Prompt, *, lines: str, images: tuple[bytes, ...] = ()) -> Rendered:
+    user = prompt.user.substitute(lines=lines)
+    digest = hashlib.sha256(f"{prompt.system}\n\n{user}".encode())
+    for image in images:
+        digest.update(hashlib.sha256(image).digest())
+    return Rendered(system=prompt.system, user=user, ref=f"{prompt.name}@{prompt.version}#{digest.hexdigest()}")

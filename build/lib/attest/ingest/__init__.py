@@ -1,0 +1,36 @@
+"""Ingest: bytes → `Document` (sha256, sniffed media type, upright RGB pages, EXIF, PDF text layer)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from attest.errors import InputTooLarge
+from attest.ingest.image import decode_image
+from attest.ingest.pdf import load_pdf
+from attest.ingest.sniff import sniff_media_type
+from attest.schemas.document import Document, PageImage
+from attest.settings import LimitSettings, OcrSettings
+
+
+def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSettings) -> Document:
+    """Turn uploaded bytes into a `Document`, or raise the specific `InputError` that explains why not."""
+    if len(data) > limits.max_bytes:
+        raise InputTooLarge(f"upload is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
+    media_type = sniff_media_type(data)
+    exif: dict[str, str] = {}
+    if media_type == "application/pdf":
+        pages = load_pdf(data, limits, ocr)
+    else:
+        image, exif = decode_image(data, media_type, limits, max_side=ocr.max_side)
+        pages = [PageImage(index=0, image=image)]
+    return Document(
+        sha256=hashlib.sha256(data).hexdigest(),
+        filename=filename,
+        media_type=media_type,
+        size=len(data),
+        pages=pages,
+        exif=exif,
+    )
+
+
+__all__ = ["ingest", "sniff_media_type"]

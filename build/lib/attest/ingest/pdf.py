@@ -1,0 +1,52 @@
+"""PDF pages rendered with pdfium, each with its text layer when it has a usable one."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from attest.errors import DocumentUnreadable, ImageTooLarge, TooManyPages
+from attest.ingest.pdf_text import text_layer_page
+from attest.schemas.document import PageImage
+from attest.settings import LimitSettings, OcrSettings
+
+
+def load_pdf(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> list[PageImage]:
+    """Render every page (page count checked before any rendering) and read its text layer."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise DocumentUnreadable(f"PDF could not be opened: {exc}") from exc
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise DocumentUnreadable("PDF has no pages")
+        if count > limits.max_pages:
+            raise TooManyPages(f"PDF has {count} pages; the limit is {limits.max_pages}")
+        pages: list[PageImage] = []
+        for index in range(count):
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            if width_pt <= 0 or height_pt <= 0:
+                raise DocumentUnreadable(f"page {index + 1} has no area")
+            scale = ocr.pdf_render_width / width_pt
+            # A sliver page (1 pt wide, 10 m tall) would render to billions of pixels at a fixed width.
+            if width_pt * height_pt * scale * scale > limits.max_pixels:
+                raise ImageTooLarge(f"page {index + 1} would render to more than {limits.max_pixels:,} pixels")
+            image: Image.Image = page.render(scale=scale).to_pil().convert("RGB")
+            layer = None
+            if ocr.use_pdf_text_layer:
+                # pdfium shows the crop box clipped to the media box; text boxes are in page space.
+                c_left, _, _, c_top = page.get_cropbox()
+                m_left, _, _, m_top = page.get_mediabox()
+                left, top = max(c_left, m_left), min(c_top, m_top)
+                layer = text_layer_page(page.get_textpage(), index, (left, top), scale)
+                if layer is not None:
+                    layer.width, layer.height = image.size
+            pages.append(PageImage(index=index, image=image, text_layer=layer))
+        return pages
+    except pdfium.PdfiumError as exc:
+        raise DocumentUnreadable(f"PDF page could not be read: {exc}") from exc
+    finally:
+        pdf.close()

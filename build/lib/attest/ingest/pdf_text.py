@@ -1,0 +1,92 @@
+"""A PDF's own text layer, turned into OCR-shaped lines so every later stage reads one format."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+from attest.schemas.ocr import OcrLine, OcrPage
+
+_CID_GARBAGE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chars(textpage: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
+    out = []
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        left, bottom, right, top = textpage.get_charbox(i)
+        out.append((ch, (left, bottom, right, top)))
+    return out
+
+
+def _split_runs(chars: list[tuple[str, tuple[float, float, float, float]]]) -> list[list[Any]]:
+    """Group chars in content-stream order into runs; a line break, a jump or a wide gap ends a run."""
+    runs: list[list[Any]] = []
+    current: list[Any] = []
+    for ch, box in chars:
+        if ch in "\r\n":
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        inked = [b for c, b in current if not c.isspace()]
+        if inked and not ch.isspace():
+            prev = inked[-1]  # a space's box is a zero-width point: measure the gap from the last glyph
+            height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+            same_row = abs((prev[1] + prev[3]) / 2 - (box[1] + box[3]) / 2) < height * 0.6
+            gap = box[0] - prev[2]
+            # Fields printed on one baseline but in different boxes are separate lines, as OCR sees them.
+            if not same_row or gap > height * 0.9 or gap < -height:
+                runs.append(current)
+                current = []
+        current.append((ch, box))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def text_layer_page(
+    textpage: Any, page_index: int, origin: tuple[float, float], scale: float
+) -> OcrPage | None:
+    """Lines of the text layer in rendered-pixel coordinates, or None when the layer is absent or insane.
+
+    `origin` is the (left, top) of the page's crop box in PDF points: boxes need not start at 0.
+    """
+    x0, y_top = origin
+    chars = _chars(textpage)
+    text = "".join(c for c, _ in chars)
+    if len(text.strip()) < 20 or len(_CID_GARBAGE.findall(text)) > len(text) * 0.02:
+        return None
+    if not _CJK.search(text):
+        return None  # a Chinese invoice with no CJK text layer is a scan with stray metadata: OCR it
+    lines: list[OcrLine] = []
+    for run in _split_runs(chars):
+        run_text = "".join(c for c, _ in run).strip()
+        if not run_text:
+            continue
+        boxes = [b for c, b in run if not c.isspace()] or [b for _, b in run]
+        left = (min(b[0] for b in boxes) - x0) * scale
+        right = (max(b[2] for b in boxes) - x0) * scale
+        top = (y_top - max(b[3] for b in boxes)) * scale
+        bottom = (y_top - min(b[1] for b in boxes)) * scale
+        lines.append(
+            OcrLine(
+                id=f"p{page_index + 1}-l{len(lines)}",
+                text=run_text,
+                polygon=[(left, top), (right, top), (right, bottom), (left, bottom)],
+                confidence=1.0,
+            )
+        )
+    heights = [ln.bbox[3] - ln.bbox[1] for ln in lines]
+    if not lines or statistics.median(heights) <= 0:
+        return None
+    return OcrPage(
+        page=page_index + 1,
+        width=0,
+        height=0,
+        lines=lines,
+        engine="pdf-text",
+        engine_version="pdfium",
+    )

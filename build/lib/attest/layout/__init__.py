@@ -1,0 +1,1 @@
+"""Layout helpers reused by every extractor: normalisation, geometry, label→value pairing."""

@@ -1,0 +1,1 @@
+"""Operations: request and job context for logs, structured logging, metrics, health and readiness."""

@@ -1,0 +1,29 @@
+"""Evidence read from a contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from attest.schemas.evidence import Field
+
+
+class ContractEvidence(BaseModel):
+    contract_no: Field[str] | None = None
+    title: Field[str] | None = None
+    party_a: Field[str] | None = None
+    party_b: Field[str] | None = None
+    party_a_role: Field[str] | None = None
+    party_b_role: Field[str] | None = None
+    party_a_tax_id: Field[str] | None = None
+    party_b_tax_id: Field[str] | None = None
+    supplier: Field[str] | None = None
+    amount: Field[Decimal] | None = None
+    amount_cn: Field[str] | None = None
+    signing_date: Field[date] | None = None
+    signing_place: Field[str] | None = None
+    term_start: Field[date] | None = None
+    term_end: Field[date] | None = None
+    seals_per_page: list[int] = []

@@ -1,0 +1,90 @@
+"""An ingested document and the result of processing it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from attest.schemas.checks import CheckResult
+from attest.schemas.contract import ContractEvidence
+from attest.schemas.evidence import InvoiceEvidence
+from attest.schemas.fingerprint import Fingerprint
+from attest.schemas.licence import LicenceEvidence
+from attest.schemas.llm import LlmReport
+from attest.schemas.ocr import OcrPage
+from attest.schemas.shop import ShopPhotoEvidence
+from attest.schemas.signals import ImageSignals
+
+DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
+
+
+class PageImage(BaseModel):
+    """One page as an RGB image, with the PDF text layer as OCR-shaped lines when it had one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: int
+    image: Any = Field(description="PIL.Image.Image in RGB.")
+    text_layer: OcrPage | None = None
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    pages: list[PageImage]
+    exif: dict[str, str] = Field(default_factory=dict)
+
+
+class StageError(BaseModel):
+    """A stage that failed on this document; the run goes on and the result is marked partial."""
+
+    stage: str
+    code: str
+    message: str
+
+
+class SealInfo(BaseModel):
+    """A red seal found on a page, with its ring text as read."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    text: str
+    confidence: float
+
+
+class Classification(BaseModel):
+    kind: DocumentKind
+    confidence: float
+    reasons: list[str] = Field(default_factory=list)
+    image: dict[str, float] | None = Field(None, description="Picture statistics the decision used.")
+
+
+class DocumentResult(BaseModel):
+    """What `process_document` returns: everything read and checked, with timings and any stage errors."""
+
+    document_id: str
+    filename: str
+    media_type: str
+    pages: int
+    pages_read: list[int] = Field(default_factory=list, description=(
+        "Pages (1-based) that were read; a long scan is read on its first and last pages only."))
+    status: Literal["ok", "partial"] = "ok"
+    classification: Classification
+    ocr: list[OcrPage]
+    invoice: InvoiceEvidence | None = None
+    licence: LicenceEvidence | None = None
+    contract: ContractEvidence | None = None
+    shop: ShopPhotoEvidence | None = None
+    seals: list[SealInfo] = Field(default_factory=list)
+    signals: ImageSignals | None = None
+    fingerprint: Fingerprint | None = Field(None, description="What the known-pattern store keeps of it.")
+    llm: LlmReport | None = Field(None, description="Model calls, dropped values and disagreements, when a model "
+                                                   "was asked.")
+    checks: list[CheckResult] = Field(default_factory=list)
+    errors: list[StageError] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")

@@ -1,0 +1,135 @@
+"""Credit policy files: load, validate with errors that name the place, find by version."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from attest.errors import AttestError
+
+
+class PolicyError(AttestError):
+    """A policy file that cannot be used; the message names the field and what is wrong."""
+
+    code = "policy.invalid"
+
+
+class Bin(BaseModel):
+    min: Decimal
+    points: int = Field(ge=0)
+    reason: str = Field(pattern=r"^[A-Z][A-Z0-9_]+$")
+
+
+class Feature(BaseModel):
+    description: str
+    bins: list[Bin] = Field(min_length=1)
+
+    @field_validator("bins")
+    @classmethod
+    def _descending_to_zero(cls, bins: list[Bin]) -> list[Bin]:
+        mins = [b.min for b in bins]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("bins must be listed from the highest minimum down, each minimum once")
+        if mins[-1] != 0:
+            raise ValueError("the last bin must start at 0 so that every value falls in a bin")
+        return bins
+
+
+class Trust(BaseModel):
+    min_points: int = Field(ge=0)
+    factor: Decimal = Field(ge=0, le=1)
+
+
+class Evidence(BaseModel):
+    sales_window_days: int = Field(gt=0, le=3660)
+    warn_haircut: Decimal = Field(ge=0, le=1)
+    min_confidence: float = Field(ge=0, le=1)
+
+
+class Uplift(BaseModel):
+    share_of_annual_sales: Decimal = Field(gt=0, le=1)
+    trust: list[Trust] = Field(min_length=1)
+    max_uplift: Decimal = Field(ge=0)
+    max_multiple_of_current_limit: Decimal = Field(ge=0)
+    round_down_to: Decimal = Field(gt=0)
+
+    @field_validator("trust")
+    @classmethod
+    def _trust_descending(cls, trust: list[Trust]) -> list[Trust]:
+        points = [t.min_points for t in trust]
+        if points != sorted(points, reverse=True) or points[-1] != 0:
+            raise ValueError("trust levels must go from the highest min_points down to 0")
+        return trust
+
+
+class Outcomes(BaseModel):
+    fail_means: Literal["review", "decline"]
+    warn_means: Literal["review", "auto_approve"]
+    no_sales_means: Literal["review", "decline"]
+    auto_approve_up_to: Decimal = Field(ge=0)
+    hold_codes: list[str] = Field(default_factory=list, description=(
+        "Check codes that, at warn or fail, hold the uplift at zero until a reviewer has looked."))
+    review_codes: list[str] = Field(default_factory=list, description=(
+        "Check codes that, at warn or fail, send the case to review with the uplift as computed."))
+    unreadable_means: Literal["evidence_requested", "review", "decline"] = Field("evidence_requested", description=(
+        "What an application becomes when it would earn nothing and some of its documents could not be read: "
+        "`evidence_requested` asks the merchant to retake them, with the reason per document."))
+    unreadable_codes: list[str] = Field(default_factory=lambda: ["quality.unreadable", "quality.not_evidence"],
+                                        description="Check codes (at warn) that mark a document as not read.")
+
+
+DEFAULT_POLICY = "credit-v3"
+# Features a policy may add: read from licences, shop photos and contracts (attest/score/other_features.py).
+OPTIONAL_FEATURES = ("business_age_years", "physical_presence", "contract_backlog")
+REQUIRED_FEATURES = ("verified_annual_sales", "sales_invoice_count", "counterparty_diversity",
+                     "verified_annual_purchases")
+
+
+class Policy(BaseModel):
+    version: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]+$")
+    currency: Literal["CNY"]
+    evidence: Evidence
+    features: dict[str, Feature]
+    uplift: Uplift
+    outcomes: Outcomes
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Policy:
+        missing = [f for f in REQUIRED_FEATURES if f not in self.features]
+        unknown = [f for f in self.features if f not in (*REQUIRED_FEATURES, *OPTIONAL_FEATURES)]
+        if missing or unknown:
+            raise ValueError(f"features missing: {missing or 'none'}; features attest cannot compute: "
+                             f"{unknown or 'none'}")
+        return self
+
+
+def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
+    """Validate a policy document; `PolicyError` says which field is wrong and why."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: a policy is a mapping of settings")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
+        raise PolicyError(f"{source}: {problems}") from exc
+
+
+@cache
+def load_policy(version: str = DEFAULT_POLICY) -> Policy:
+    """A policy shipped in `attest/data/policies/`, by version."""
+    path = resources.files("attest.data").joinpath(f"policies/{version}.yaml")
+    if not path.is_file():
+        raise PolicyError(f"no policy with version {version!r}")
+    policy = parse_policy(path.read_text(encoding="utf-8"), source=f"policies/{version}.yaml")
+    if policy.version != version:
+        raise PolicyError(f"policies/{version}.yaml declares version {policy.version!r}")
+    return policy

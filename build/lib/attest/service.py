@@ -1,0 +1,130 @@
+"""`create_app(settings)`: the service as one FastAPI app — the REST API (`attest.api`), the reviewer pages
+(`attest.web`), and the engines, database, blob store and worker they hold.
+
+This is the composition root: the only module that knows every shell. The API and the pages depend on the
+core, the store and the worker's small vocabulary (`worker.queue`, `worker.targets`), never on each other's
+wiring; what they need of the worker they see through `api.state.Worker`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from attest.api import routes_applications, routes_auth, routes_merchants, routes_ops
+from attest.api.auth import Authenticator, RateLimiter, SharedRateLimiter
+from attest.api.openapi import finish
+from attest.api.problems import HANDLERS
+from attest.api.state import AppState
+from attest.ops.metrics import registry_with_queue
+from attest.ops.requests import RequestContext
+from attest.settings import Settings
+from attest.store.blobs import BlobStore
+from attest.store.db import open_database
+from attest.web.mount import install_review_pages
+
+
+def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
+    """Migrate and open the stores; with the in-process worker, build the engines once and start it; with
+    Celery, send each new job to the broker (the workers build their own engines)."""
+    from attest.worker.build import build_context
+    from attest.worker.dispatch import on_commit
+    from attest.worker.inprocess import InProcessWorker
+
+    worker, broker = None, None
+    probe: Callable[[], object] | None = None
+    if settings.service.worker == "celery":
+        from attest.worker.celery_app import make_celery, publisher
+
+        broker = make_celery(settings)
+        db = open_database(settings.service.database_url, settings.data_dir)
+        on_commit(db, publisher(broker))
+        probe = _server_probe(settings)
+    elif start_worker:
+        ctx = build_context(settings)
+        worker = InProcessWorker(ctx, threads=settings.service.workers)
+        on_commit(ctx.db, lambda _ids: worker.wake())
+        worker.start()
+        db = ctx.db
+        probe = ctx.patterns.client.heartbeat if ctx.patterns is not None else None
+    else:
+        db = open_database(settings.service.database_url, settings.data_dir)
+    limiter: RateLimiter | SharedRateLimiter = RateLimiter(settings.service.rate_limit_per_minute)
+    if broker is not None:  # several API processes: count each key's requests in Redis, once for all
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        limiter = SharedRateLimiter(settings.service.rate_limit_per_minute, redis.Redis.from_url(
+            settings.service.broker_url, socket_timeout=0.3, socket_connect_timeout=0.3, retry=Retry(NoBackoff(), 0)))
+    return AppState(settings=settings, db=db, blobs=BlobStore(settings.data_dir / "blobs"), worker=worker,
+                    broker=broker, limiter=limiter, authenticate=Authenticator(db), pattern_probe=probe)
+
+
+def _server_probe(settings: Settings) -> Callable[[], None]:
+    """Celery mode: the store lives in the workers, so this process only asks the Chroma server whether it
+    answers, through one client made on the first probe, and never opens an embedded store."""
+    client: list[Any] = []
+
+    def probe() -> None:
+        if not settings.patterns.chroma_url:
+            raise RuntimeError("Celery workers need the pattern store as a server: ATTEST_PATTERNS__CHROMA_URL")
+        if not client:
+            from attest.patterns.store import client_from
+
+            client.append(client_from(settings.patterns, settings.data_dir))
+        client[0].heartbeat()
+
+    return probe
+
+
+def _metrics_listener(settings: Settings, state: AppState) -> Any:
+    """Prometheus metrics on their own port (`service.metrics_port`), apart from the public API; None when
+    no port is set."""
+    if settings.service.metrics_port is None:
+        return None
+    from prometheus_client import start_http_server
+
+    server, _thread = start_http_server(settings.service.metrics_port, addr=settings.service.metrics_host,
+                                        registry=registry_with_queue(state.db))
+    return server
+
+
+def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = settings or Settings()
+        state = build_state(chosen, start_worker=start_worker)
+        app.state.attest = state
+        metrics = _metrics_listener(chosen, state)
+        yield
+        if metrics is not None:
+            metrics.shutdown()
+            metrics.server_close()
+        if state.worker is not None:
+            state.worker.stop()
+        state.db.engine.dispose()
+
+    app = FastAPI(title="attest", version="0.1.0", lifespan=lifespan,
+                  description="Self-attestation for small-business credit: merchants upload invoices, contracts, "
+                              "licences and shop photos; attest reads and checks them and decides a credit-line "
+                              "uplift with an audit trail. Errors are RFC 9457 problem+json.")
+    handlers: dict[Any, Any] = HANDLERS
+    for exc, handler in handlers.items():
+        app.add_exception_handler(exc, handler)
+    app.include_router(routes_auth.router)
+    app.include_router(routes_merchants.router)
+    app.include_router(routes_applications.router)
+    app.include_router(routes_ops.router)
+    install_review_pages(app)
+    app.add_middleware(RequestContext)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = finish(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

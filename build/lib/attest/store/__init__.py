@@ -1,0 +1,1 @@
+"""Persistence shell: SQLAlchemy models and repositories, the content-addressed blob store."""

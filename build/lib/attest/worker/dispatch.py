@@ -1,0 +1,35 @@
+"""Tell workers about new jobs once the transaction that recorded them commits (never before: a worker must
+find the row). In-process: wake the threads. Celery: one message per job; if the broker is down the message is
+lost but the job is not — it is a row, and a worker's sweep dispatches it again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from attest.store.db import Database
+from attest.worker.queue import NEW_JOBS
+
+log = logging.getLogger("attest.dispatch")
+Publish = Callable[[list[str]], None]
+
+
+def on_commit(db: Database, publish: Publish) -> None:
+    """Call `publish(job_ids)` after every commit that enqueued jobs through this database's sessions."""
+
+    def after_commit(session: Session) -> None:
+        ids = session.info.pop(NEW_JOBS, None)
+        if ids:
+            try:
+                publish(list(ids))
+            except Exception:  # a broker outage must not fail the request: the rows are safe, the sweep resends
+                log.warning("could not dispatch %d new jobs; a worker's sweep will", len(ids), exc_info=True)
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(NEW_JOBS, None)
+
+    event.listen(db.sessions, "after_commit", after_commit)
+    event.listen(db.sessions, "after_rollback", after_rollback)

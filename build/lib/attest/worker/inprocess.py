@@ -1,0 +1,69 @@
+"""The default worker: threads in the API process that claim jobs from the database and run them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+
+from attest.worker import queue, runner, tasks
+
+log = logging.getLogger("attest.worker")
+
+
+class InProcessWorker:
+    def __init__(self, ctx: tasks.Context, *, threads: int = 0, poll_s: float = 0.2) -> None:
+        self.ctx = ctx
+        self.threads = threads or os.cpu_count() or 1
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._pool: list[threading.Thread] = []
+
+    def start(self) -> None:
+        n = queue.requeue_running(self.ctx.db)
+        if n:
+            log.warning("requeued %d jobs left running by a previous process", n)
+        for i in range(self.threads):
+            t = threading.Thread(target=self._loop, name=f"attest-worker-{i}", daemon=True)
+            t.start()
+            self._pool.append(t)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def ocr_version(self) -> str:
+        return self.ctx.engines.ocr.version
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        for t in self._pool:
+            t.join(timeout=30)
+
+    def _loop(self) -> None:
+        # OCR threads yield the CPU to the API's threads: an upload is acknowledged quickly even while every
+        # core reads documents (Linux schedules threads as tasks, so a thread's own niceness applies).
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        while not self._stop.is_set():
+            try:
+                job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
+            except Exception:  # the database is away: keep the thread, try again shortly
+                log.warning("could not claim a job", exc_info=True)
+                self._stop.wait(2.0)
+                continue
+            if job is None:
+                self._wake.wait(self.poll_s)
+                self._wake.clear()
+                continue
+            try:
+                runner.execute(self.ctx, job)
+            except runner.TransientFault as exc:
+                # The database (or a webhook) is away for a moment: give the job back and let it cool down.
+                runner.retry_later(self.ctx, job, exc)
+                self._stop.wait(min(30.0, 0.5 * 2 ** min(job.attempts, 6)))
+            except Exception:  # a bug in the bookkeeping itself must not kill the thread
+                log.exception("job %s could not be run", job.id)
+            self._wake.set()  # finishing a job may have enqueued the next (an assessment)

@@ -1,0 +1,99 @@
+"""Jobs in the database: enqueued once per (kind, target), claimed with a token, taken over when stale."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from attest.store.db import Database
+from attest.store.models import Job, utcnow
+
+NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
+
+
+def enqueue(session: Session, kind: str, target_id: str) -> None:
+    """Record a job unless one for this target exists (a repeat request adds nothing). Its id is noted on the
+    session, and dispatched to the workers once the transaction commits (`attest.worker.dispatch`)."""
+    if session.scalar(select(Job.id).where(Job.kind == kind, Job.target_id == target_id)) is not None:
+        return
+    job = Job(kind=kind, target_id=target_id)
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        return  # a concurrent request enqueued it first
+    session.info.setdefault(NEW_JOBS, []).append(job.id)
+
+
+def claim(db: Database, *, lease_s: float, now: datetime | None = None) -> Job | None:
+    """Take the oldest queued job, or a running one whose lease ran out; None when there is nothing to do.
+
+    The update only succeeds if the row is still as it was read, so two workers never hold one job.
+    """
+    now = now or utcnow()
+    stale = now - timedelta(seconds=lease_s)
+    for _ in range(5):
+        with db.session() as s:
+            job = s.scalar(select(Job).where(or_(Job.status == "queued",
+                                                 (Job.status == "running") & (Job.claimed_at < stale)))
+                           .order_by(Job.created_at).limit(1))
+            if job is None:
+                return None
+            token = secrets.token_hex(8)
+            same_claim = Job.claim.is_(None) if job.claim is None else Job.claim == job.claim
+            won = s.execute(update(Job).where(Job.id == job.id, Job.status == job.status, same_claim)
+                            .values(status="running", claim=token, claimed_at=now, attempts=Job.attempts + 1))
+            if won.rowcount == 1:  # type: ignore[attr-defined]
+                job.status, job.claim, job.claimed_at = "running", token, now
+                return job
+    return None
+
+
+def claim_job(db: Database, job_id: str, *, lease_s: float, now: datetime | None = None) -> Job | None:
+    """Take this job if it is queued or its lease ran out (a Celery message names one job); None otherwise:
+    done, failed, or held by a live worker."""
+    now = now or utcnow()
+    stale = now - timedelta(seconds=lease_s)
+    token = secrets.token_hex(8)
+    with db.session() as s:
+        won = s.execute(update(Job).where(Job.id == job_id, or_(Job.status == "queued",
+                                                                (Job.status == "running") & (Job.claimed_at < stale)))
+                        .values(status="running", claim=token, claimed_at=now, attempts=Job.attempts + 1))
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return s.get(Job, job_id)
+
+
+def heartbeat(db: Database, job: Job) -> bool:
+    """Renew the lease of a job this worker holds; False if another worker took it over."""
+    with db.session() as s:
+        done = s.execute(update(Job).where(Job.id == job.id, Job.claim == job.claim, Job.status == "running")
+                         .values(claimed_at=utcnow()))
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release(db: Database, job: Job, *, error: str) -> bool:
+    """Give a held job back to the queue after a transient fault (it will be tried again)."""
+    with db.session() as s:
+        done = s.execute(update(Job).where(Job.id == job.id, Job.claim == job.claim, Job.status == "running")
+                         .values(status="queued", claim=None, error=error[:2000]))
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def finish(db: Database, job: Job, *, error: str | None = None) -> bool:
+    """Mark the job done (or failed); False when another worker took it over meanwhile."""
+    with db.session() as s:
+        done = s.execute(update(Job).where(Job.id == job.id, Job.claim == job.claim)
+                         .values(status="failed" if error else "done", finished_at=utcnow(), error=error))
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def requeue_running(db: Database) -> int:
+    """At start-up of the only worker process: every `running` job belonged to a process that is gone."""
+    with db.session() as s:
+        res = s.execute(update(Job).where(Job.status == "running").values(status="queued", claim=None))
+        return int(res.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,255 @@
+"""The task code: what one job does. Pure of scheduling, so an in-process pool or Celery can run it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attest.audit.chain import export_jsonl, load_jsonl
+from attest.audit.record import record_application, record_reassessment
+from attest.errors import AttestError, InputError
+from attest.ingest.combine import pages_to_pdf
+from attest.ops import context, metrics
+from attest.patterns.store import PatternStore, Submission
+from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
+from attest.schemas.checks import CheckResult
+from attest.schemas.decision import Assessment, MerchantProfile
+from attest.schemas.document import DocumentResult
+from attest.score import Policy
+from attest.settings import Settings
+from attest.store.blobs import BlobStore
+from attest.store.db import Database
+from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
+from attest.store.previews import write_previews
+from attest.worker.queue import enqueue
+from attest.worker.targets import FINAL, assess_target, parse_document_target
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """Everything a task needs, built once per worker process."""
+
+    db: Database
+    blobs: BlobStore
+    engines: Engines
+    policy: Policy
+    patterns: PatternStore | None
+    settings: Settings
+
+
+def _options(ctx: Context, day: date) -> ProcessOptions:
+    # The application's own day, not the day the job runs: a job re-run after a crash gives the same result.
+    s = ctx.settings
+    return ProcessOptions(limits=s.limits, ocr=s.ocr, today=day, extractor=s.llm.extractor)
+
+
+def _group(s: Session, lead: Document) -> list[Document]:
+    """The documents read together with `lead`: itself, or every page of its group in upload order."""
+    if lead.group_id is None:
+        return [lead]
+    return list(s.scalars(select(Document).where(Document.application_id == lead.application_id,
+                                                 Document.group_id == lead.group_id)
+                          .order_by(Document.created_at, Document.id)))
+
+
+def process_document_job(ctx: Context, target: str) -> None:
+    """Read one upload; for the first page of a group, read every page of the group joined in upload order.
+
+    A target `doc~kind~round` is a reviewer's re-read: the document is read as that kind."""
+    document_id, read_as = parse_document_target(target)
+    with ctx.db.session() as s:
+        lead = s.get(Document, document_id)
+        if lead is None or lead.status in FINAL:
+            return  # already processed: the job ran before a crash and only its bookkeeping was lost
+        app = s.get(Application, lead.application_id)
+        assert app is not None
+        context.bind(application_id=app.id)
+        members = _group(s, lead)
+        shas, ids, filename, day = [d.sha256 for d in members], [d.id for d in members], lead.filename, \
+            app.created_at.date()
+        grouped = lead.group_id is not None
+        lead.status = "processing"
+    outcome: dict[str, str | None]
+    try:
+        if grouped:
+            data = pages_to_pdf([ctx.blobs.get(sha) for sha in shas], limits=ctx.settings.limits,
+                                max_side=ctx.settings.ocr.max_side)
+            ctx.blobs.put(data)  # kept beside the pages: the bytes that were read, for any later replay
+            filename = f"group-{document_id}.pdf"
+        else:
+            data = ctx.blobs.get(shas[0])
+        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day),
+                                  hints={"kind": read_as} if read_as else None)
+        # The whole result, OCR lines included: every field's provenance points at them.
+        outcome = {"status": "done", "result_json": result.model_dump_json()}
+    except InputError as exc:
+        outcome = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
+        metrics.observe_document("refused", None)
+    else:
+        _previews(ctx, document_id, data, result)
+        metrics.observe_document("done", result)
+    _settle(ctx, document_id, ids, **outcome)
+
+
+def _previews(ctx: Context, document_id: str, data: bytes, result: DocumentResult) -> None:
+    """The reviewer page's page pictures, drawn now so a case opens without waiting. A failure here costs only
+    that: the page draws them on first view."""
+    try:
+        write_previews(ctx.settings.data_dir / "previews", document_id, data, result, ctx.settings)
+    except (AttestError, OSError, ValueError) as exc:
+        log.warning("previews of %s not written: %s", document_id, exc)
+
+
+def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> None:
+    """Write the lead document's final state, mark the rest of its group read with it, maybe assess."""
+    with ctx.db.session() as s:
+        application_id = ""
+        for doc_id in ids:
+            doc = s.get(Document, doc_id)
+            assert doc is not None
+            application_id = doc.application_id
+            if doc_id == lead_id:
+                for k, v in lead.items():
+                    setattr(doc, k, v)
+            else:
+                doc.status, doc.error_message = "grouped", f"read as a page of {lead_id}"
+        _maybe_assess(s, application_id)
+
+
+def _maybe_assess(s: Session, application_id: str) -> None:
+    """Once a submitted application's last document is final, its assessment is enqueued (once per round)."""
+    app = s.get(Application, application_id)
+    if app is None or app.status != "submitted":
+        return
+    statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
+    if all(st in FINAL for st in statuses):
+        enqueue(s, "assess_application", assess_target(application_id, app.round))
+
+
+_RANK = {"warn": 1, "fail": 2}
+
+
+def _index_checks(s: Session, application_id: str, checks: list[CheckResult]) -> None:
+    """The review queue's copy of every warn/fail check code raised, at its worst severity."""
+    worst: dict[str, str] = {}
+    for c in checks:
+        if c.severity in _RANK and _RANK[c.severity] > _RANK.get(worst.get(c.code, ""), 0):
+            worst[c.code] = c.severity
+    for old in s.scalars(select(ApplicationCheck).where(ApplicationCheck.application_id == application_id)):
+        s.delete(old)
+    s.flush()
+    s.add_all(ApplicationCheck(application_id=application_id, code=code, severity=severity)
+              for code, severity in worst.items())
+
+
+def profile(m: Merchant, day: date) -> MerchantProfile:
+    return MerchantProfile(id=m.id, name=m.name, uscc=m.uscc, industry=m.industry, city=m.city, city_tier=m.city_tier,
+                           current_limit=Decimal(m.current_limit), application_date=day,
+                           declared_monthly_revenue=(Decimal(m.declared_monthly_revenue)
+                                                     if m.declared_monthly_revenue is not None else None))
+
+
+def assess_application_job(ctx: Context, target: str) -> None:
+    application_id = target.split("~", 1)[0]
+    context.bind(application_id=application_id)
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.status != "submitted":
+            return  # decided already (the job ran before a crash), or not submitted
+        merchant = s.get(Merchant, app.merchant_id)
+        assert merchant is not None
+        docs = s.scalars(select(Document).where(Document.application_id == application_id,
+                                                Document.status == "done").order_by(Document.created_at)).all()
+        results = [DocumentResult.model_validate_json(d.result_json or "{}") for d in docs]
+        who = profile(merchant, app.created_at.date())
+        submitted = app.submitted_at or utcnow()
+        earlier = app.trail_jsonl
+    sub = Submission(merchant=who.id, merchant_uscc=who.uscc, merchant_name=who.name, application=application_id,
+                     submitted_at=submitted.isoformat())
+    assessment = assess_application(who, results, policy=ctx.policy, patterns=ctx.patterns, submission=sub)
+    if ctx.patterns is not None:
+        ctx.patterns.remember(sub, results)  # idempotent: a re-run after a crash stores nothing twice
+    if earlier is None:
+        trail = record_application(who, results, assessment, at=submitted)
+    else:
+        trail = load_jsonl(earlier)
+        record_reassessment(trail, results, assessment, at=submitted)
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        assert app is not None
+        app.assessment_json = assessment.model_dump_json()
+        app.trail_jsonl = export_jsonl(trail)
+        app.status, app.decided_at = "decided", utcnow()
+        app.outcome, app.uplift = assessment.decision.outcome, assessment.decision.uplift
+        if assessment.decision.outcome == "evidence_requested":
+            # Documents could not be read: open for uploads again, as after a reviewer's request.
+            app.status, app.round = "evidence_requested", app.round + 1
+        # A new round waits for a reviewer again; the earlier actions stay in the trail.
+        app.review_action = app.review_uplift = app.review_json = app.reviewed_by = app.reviewed_at = None
+        app.version += 1
+        _index_checks(s, application_id, [*assessment.checks, *(c for r in results for c in r.checks)])
+        if ctx.settings.service.webhook_url:
+            enqueue(s, "notify", assess_target(application_id, app.round))
+    metrics.observe_assessment(assessment, results)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def notify_job(ctx: Context, target: str) -> None:
+    """Tell the client app an application is decided: a small signed notice; the details are fetched with the key."""
+    application_id = target.split("~", 1)[0]
+    url, secret = ctx.settings.service.webhook_url, ctx.settings.service.webhook_secret
+    if not url:
+        return
+    with ctx.db.session() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.assessment_json is None:
+            return
+        decision = Assessment.model_validate_json(app.assessment_json).decision
+        notice = {"event": "application.decided", "application_id": app.id, "merchant_id": app.merchant_id,
+                  "outcome": decision.outcome, "uplift": str(decision.uplift)}
+    body = json.dumps(notice, ensure_ascii=False, sort_keys=True).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Attest-Signature"] = sign(secret, body)
+    response = httpx.post(url, content=body, headers=headers, timeout=10)
+    response.raise_for_status()  # a failed delivery fails the job, which records why
+
+
+TASKS = {"process_document": process_document_job, "assess_application": assess_application_job,
+         "notify": notify_job}
+
+
+def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
+    """A task that raised (a bug, not bad input): its target still reaches a final state, saying so."""
+    if kind == "process_document":
+        target_id = parse_document_target(target_id)[0]
+        with ctx.db.session() as s:
+            lead = s.get(Document, target_id)
+            if lead is None or lead.status in FINAL:
+                return
+            ids = [d.id for d in _group(s, lead)]
+        _settle(ctx, target_id, ids, status="refused", error_code="processing.failed", error_message=error)
+    elif kind == "assess_application":
+        with ctx.db.session() as s:
+            app = s.get(Application, target_id.split("~", 1)[0])
+            if app is not None and app.status != "decided":
+                app.status = "failed"
+
+
+def run(ctx: Context, kind: str, target_id: str) -> None:
+    TASKS[kind](ctx, target_id)
+

@@ -1,0 +1,43 @@
+"""Field comparison for evaluation: exact match after whitespace/width normalisation, amounts as Decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
+from attest.layout.normalize import squash
+
+_AMOUNTS = {"total_amount_excl_tax", "total_tax", "total_amount_incl_tax", "qty", "unit_price", "amount", "tax"}
+
+
+def norm(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    text = squash(str(value))
+    if name in _AMOUNTS:
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    return text
+
+
+def field_matches(name: str, got: Any, want: Any) -> bool:
+    return bool(norm(name, got) == norm(name, want))
+
+
+def compare_invoice(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
+    """Per field (items flattened as `items.N.key`, plus `items.count`): does the prediction match?"""
+    out: dict[str, bool] = {}
+    for name in INVOICE_FIELDS:
+        if name == "items":
+            g, w = got.get("items") or [], want.get("items") or []
+            out["items.count"] = len(g) == len(w)
+            for i, wi in enumerate(w):
+                gi = g[i] if i < len(g) else {}
+                for key in ITEM_FIELDS:
+                    out[f"items.{i}.{key}"] = field_matches(key, gi.get(key), wi.get(key))
+        elif name in want:
+            out[name] = field_matches(name, got.get(name), want.get(name))
+    return out

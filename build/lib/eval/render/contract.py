@@ -1,0 +1,127 @@
+"""Synthetic two-page purchase/service contracts with party seals, delivered as a scanned PDF."""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from attest.cn.amount_words import to_amount_words
+from eval.render.seal import draw_round_seal
+from eval.render.truth import CITIES, ITEMS, PEOPLE, company, uscc
+
+FONTS = ["/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"]
+# title → (role of 甲方, role of 乙方, which side supplies)
+KINDS = {"购销合同": ("买方", "卖方", "乙方"), "采购合同": ("需方", "供方", "乙方"),
+         "委托加工合同": ("委托方", "受托方", "乙方"), "技术服务合同": ("委托方", "服务方", "乙方")}
+
+
+@dataclass
+class ContractTruth:
+    title: str
+    number: str
+    party_a: tuple[str, str]
+    party_b: tuple[str, str]
+    roles: tuple[str, str]
+    supplier_side: str
+    subject: str
+    amount: Decimal
+    signed: date
+    place: str
+    term: tuple[date, date]
+    words_override: str | None = None        # forgery: words that no longer match the figures
+    seal_names: tuple[str, str] | None = None  # forgery: a seal of another company
+
+    @property
+    def words(self) -> str:
+        return self.words_override or to_amount_words(self.amount)
+
+    def flat(self) -> dict[str, Any]:
+        supplier = self.party_b[0] if self.supplier_side == "乙方" else self.party_a[0]
+        return {"contract_no": self.number, "title": self.title, "party_a": self.party_a[0],
+                "party_b": self.party_b[0], "party_a_tax_id": self.party_a[1], "party_b_tax_id": self.party_b[1],
+                "supplier": supplier, "amount": format(self.amount, "f"), "amount_cn": self.words,
+                "signing_date": self.signed.isoformat(), "signing_place": self.place,
+                "term_start": self.term[0].isoformat(), "term_end": self.term[1].isoformat()}
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+
+
+def make_contract(rng: random.Random, today: date, *, supplier: tuple[str, str] | None = None,
+                  amount: Decimal | None = None) -> ContractTruth:
+    title = rng.choice(sorted(KINDS))
+    role_a, role_b, side = KINDS[title]
+    buyer = (company(rng), uscc(rng))
+    seller = supplier or (company(rng), uscc(rng))
+    signed = today - timedelta(days=rng.randint(5, 300))
+    amount = amount or Decimal(rng.randrange(10_000, 3_000_000)).quantize(Decimal("1")) + Decimal("0.00")
+    item = rng.choice(ITEMS)[0].split("*")[-1]
+    return ContractTruth(title, f"HT-{signed.year}-{rng.randrange(10000):04d}", buyer, seller, (role_a, role_b), side,
+                         item, amount, signed, f"{rng.choice(CITIES)}市", (signed, signed + timedelta(days=364)))
+
+
+def _page(rng: random.Random, path: str) -> tuple[Image.Image, ImageDraw.ImageDraw, Any]:
+    img = Image.new("RGB", (1654, 2339), (253, 253, 250))  # A4 at 200 dpi
+    return img, ImageDraw.Draw(img), lambda size: ImageFont.truetype(path, size)
+
+
+def render_contract(t: ContractTruth, rng: random.Random) -> list[Image.Image]:
+    path = rng.choice(FONTS)
+    size, left = rng.randint(34, 38), 150
+    p1, d, font = _page(rng, path)
+    d.text((827, 170), t.title, font=font(64), fill=(20, 20, 20), anchor="ma")
+    y = 320
+    lines = [
+        f"合同编号：{t.number}",
+        "",
+        f"甲方（{t.roles[0]}）：{t.party_a[0]}",
+        f"统一社会信用代码：{t.party_a[1]}",
+        f"乙方（{t.roles[1]}）：{t.party_b[0]}",
+        f"统一社会信用代码：{t.party_b[1]}",
+        "",
+        "经双方友好协商，根据《中华人民共和国民法典》，订立本合同。",
+        f"第一条 标的：乙方向甲方{'供应' if t.supplier_side == '乙方' else '采购'}{t.subject}，规格、数量见附件。",
+        f"第二条 合同金额：人民币（大写）{t.words}（¥{t.amount:,.2f}）。",
+        "第三条 付款方式：甲方于收货验收合格后三十日内支付全部货款。",
+        f"第四条 合同期限：自{_cn(t.term[0])}起至{_cn(t.term[1])}止。",
+    ]
+    for text in lines:
+        d.text((left, y), text, font=font(size), fill=(20, 20, 20))
+        y += int(size * rng.uniform(1.9, 2.2))
+    p2, d2, _ = _page(rng, path)
+    y = 200
+    for text in ["第五条 违约责任：任何一方违约，应向守约方支付合同金额百分之十的违约金。",
+                 "第六条 争议解决：双方协商不成的，提交签订地人民法院诉讼解决。",
+                 "第七条 本合同一式两份，双方各执一份，自双方签字盖章之日起生效。", "",
+                 f"签订地点：{t.place}", f"签订日期：{_cn(t.signed)}"]:
+        d2.text((left, y), text, font=font(size), fill=(20, 20, 20))
+        y += int(size * 2.1)
+    y += 120
+    d2.text((left, y), "甲方（盖章）：", font=font(size), fill=(20, 20, 20))
+    d2.text((900, y), "乙方（盖章）：", font=font(size), fill=(20, 20, 20))
+    d2.text((left, y + 260), f"法定代表人：{rng.choice(PEOPLE)}", font=font(size), fill=(20, 20, 20))
+    d2.text((900, y + 260), f"法定代表人：{rng.choice(PEOPLE)}", font=font(size), fill=(20, 20, 20))
+    names = t.seal_names or (t.party_a[0], t.party_b[0])
+    draw_round_seal(p2, (left + 330, y + 80), 150, names[0], rng)
+    draw_round_seal(p2, (900 + 330, y + 80), 150, names[1], rng)
+    return [p1, p2]
+
+
+def contract_pdf(pages: list[Image.Image]) -> bytes:
+    """A scanned contract: the page images in one PDF, no text layer."""
+    buf = io.BytesIO()
+    # Fixed dates: Pillow otherwise stamps the current time into the file, and the same seed must give
+    # the same bytes.
+    stamp = time.gmtime(1767225600)  # 2026-01-01T00:00:00Z, as Pillow wants it (a struct_time)
+    pages[0].save(buf, "PDF", resolution=200, save_all=True, append_images=pages[1:], creationDate=stamp,
+                  modDate=stamp)
+    return buf.getvalue()
