@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
+from attest.schemas.document import EVIDENCE_KINDS
 from eval.compare import compare_invoice, norm
 from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.licence import make_licence, render_licence
@@ -26,7 +27,7 @@ from eval.render.shop import make_shop, render_shop, screen_recapture
 from eval.synth import generate
 
 TODAY = date(2026, 11, 28)
-KINDS = ("invoice", "contract", "business_license", "shop_photo", "other")
+KINDS = (*EVIDENCE_KINDS, "other")
 
 
 def _png(img: Image.Image) -> bytes:

@@ -14,9 +14,10 @@ from typing import Any
 import yaml
 
 from attest.errors import InputError
+from attest.schemas.document import EVIDENCE_KINDS
 
 _VERDICT = {"forged_templates.yaml": "forged", "genuine_templates.yaml": "genuine"}
-_DOC_KINDS = {"invoice", "contract", "business_license", "shop_photo"}
+_DOC_KINDS = set(EVIDENCE_KINDS)
 
 
 class SeedError(InputError):

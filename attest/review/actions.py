@@ -18,6 +18,7 @@ from attest.audit.record import record_review
 from attest.errors import AttestError
 from attest.review.rules import load_review_rules
 from attest.schemas.decision import Assessment
+from attest.schemas.document import EVIDENCE_KINDS
 from attest.score import load_policy
 from attest.store.db import Database
 from attest.store.models import Application, Document, utcnow
@@ -27,7 +28,7 @@ from attest.worker.targets import reread_target
 ActionKind = Literal["approve", "adjust", "decline", "request_evidence", "reread"]
 ACTIONS: tuple[ActionKind, ...] = ("approve", "adjust", "decline", "request_evidence", "reread")
 # The kinds a reviewer may have a document read as (an `other` that is really an invoice, say).
-READ_AS = ("invoice", "contract", "business_license", "shop_photo")
+READ_AS = EVIDENCE_KINDS
 # What each action leaves in `applications.review_action`; the first three close the case.
 RESULT = {"approve": "approved", "adjust": "adjusted", "decline": "declined", "request_evidence": "evidence_requested"}
 CLOSED = ("approved", "adjusted", "declined")

@@ -17,6 +17,9 @@ from attest.schemas.shop import ShopPhotoEvidence
 from attest.schemas.signals import ImageSignals
 
 DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
+# The kinds a document can be read as (each has a reader in `attest/pipeline/readers.py`); `other` is what
+# nothing fits. The one list the pipeline, the reviewer's re-read and the pattern seeds share.
+EVIDENCE_KINDS: tuple[DocumentKind, ...] = ("invoice", "contract", "business_license", "shop_photo")
 
 
 class PageImage(BaseModel):

@@ -13,6 +13,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from attest.schemas.document import EVIDENCE_KINDS
+
 HERE = Path(__file__).parent
 
 
@@ -44,6 +46,8 @@ def when(value: datetime | str | None) -> str:
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["money"] = money
 templates.env.filters["when"] = when
+# The kinds a reviewer may have a document re-read as: the one list the pipeline reads by.
+templates.env.globals["evidence_kinds"] = EVIDENCE_KINDS
 
 
 def render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:

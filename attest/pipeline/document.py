@@ -1,0 +1,173 @@
+"""`process_document`: one upload → `DocumentResult`. Ingest, OCR, classify, then the kind's reader
+(`readers.py`): seals → qr → extract → model → verify → fingerprint; forensics, the screen for text aimed at a
+model, and the quality findings for every kind. Every stage timed; a failing stage recorded, the run goes on."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from attest.classify import classify
+from attest.extract.invoice.qr import decode_qr
+from attest.extract.llm import LlmClient, llm_stage
+from attest.extract.seal import Seal, read_seals
+from attest.forensics import examine
+from attest.ingest import ingest
+from attest.ocr import OcrEngine, turn_upright
+from attest.ocr.ink import annotate_red_ink
+from attest.ocr.under_seals import read_under_seals
+from attest.patterns.fingerprint import photo_fingerprint
+from attest.pipeline.readers import READERS, Reader, Reading
+from attest.pipeline.stages import StageRun
+from attest.schemas.checks import CheckResult
+from attest.schemas.document import Classification, Document, DocumentResult, SealInfo, StageError
+from attest.schemas.ocr import OcrPage
+from attest.settings import LimitSettings, OcrSettings
+from attest.verify.injection import check_injected_instructions
+from attest.verify.quality import check_quality
+
+T = TypeVar("T")
+# What a document is when classification itself failed: nothing is read as evidence, and the reason says why.
+_UNCLASSIFIED = Classification(kind="other", confidence=0.0, reasons=["classification failed"])
+
+
+@dataclass(frozen=True)
+class Engines:
+    """Engines are built once per process by the shell and passed in."""
+
+    ocr: OcrEngine
+    llm: LlmClient | None = None  # None: no model configured, the rules decide alone
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    today: date | None = None  # fixed for replay; None means the day it runs
+    extractor: Literal["rules", "llm", "merged"] = "rules"
+
+
+def _scanned_pages_to_read(doc: Document, settings: OcrSettings) -> set[int]:
+    """Which pages of the document are read: all, except the middle of a long scan (a bounded cost)."""
+    n = len(doc.pages)
+    first, last = settings.scan_first_pages, settings.scan_last_pages
+    if n <= first + last or any(p.text_layer is not None for p in doc.pages):
+        return set(range(n))
+    return set(range(first)) | set(range(n - last, n))
+
+
+def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list[OcrPage]:
+    pages = []
+    wanted = _scanned_pages_to_read(doc, settings)
+    for page in doc.pages:
+        if page.index not in wanted:
+            pages.append(OcrPage(page=page.index + 1, width=page.image.width, height=page.image.height, lines=[],
+                                 engine="skipped", engine_version="-"))
+            continue
+        if page.text_layer is not None:
+            ocr_page = page.text_layer
+        else:
+            ocr_page = engine.read(page.image, page=page.index + 1)
+            page.image = turn_upright(page.image, ocr_page.rotation)
+        annotate_red_ink(ocr_page, page.image)
+        if page.text_layer is None:
+            ocr_page = read_under_seals(ocr_page, page.image, engine)
+        pages.append(ocr_page)
+    return pages
+
+
+def _with_model(run: StageRun, result: DocumentResult, reader: Reader, pages: list[OcrPage], doc: Document,
+                rules: T, engines: Engines, opts: ProcessOptions) -> T:
+    """The rule-based evidence, or the model's grounded reading of it (`llm`) or the two merged (`merged`).
+
+    A model fault is recorded as a stage error and the rule-based evidence stands."""
+    if opts.extractor == "rules" or engines.llm is None or not pages:
+        return rules
+    started = time.perf_counter()
+    shown = slice(None) if reader.model_pages == "all" else slice(0, 1)
+    outcome = llm_stage(reader.kind, pages[shown], [p.image for p in doc.pages[shown]], rules, engines.llm,
+                        mode=opts.extractor, doc=doc.sha256)
+    run.add_time("llm", started)
+    result.llm = outcome.report
+    result.checks += outcome.checks
+    if outcome.error is not None:
+        run.errors.append(StageError(stage="llm", code=outcome.error.code, message=str(outcome.error)[:500]))
+        return rules
+    return outcome.evidence if outcome.evidence is not None else rules  # type: ignore[return-value]
+
+
+def _read_as(run: StageRun, result: DocumentResult, reader: Reader, doc: Document, pages: list[OcrPage],
+             engines: Engines, opts: ProcessOptions) -> None:
+    """One kind's reader over the document, each step a stage; the evidence and its checks land on `result`."""
+    seals: list[Seal] = []
+    if reader.seals_on != "none":
+        scan = doc.pages if reader.seals_on == "all" else doc.pages[:1]
+        seals = run.stage("seals", lambda: [s for p in scan for s in read_seals(p.image, engines.ocr, p.index + 1)],
+                          list[Seal]())
+        result.seals = [SealInfo(page=s.page, bbox=s.bbox, text=s.text, confidence=s.text_confidence)
+                        for s in seals]
+    qr = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None) if reader.reads_qr else None
+    reading = Reading(doc=doc, pages=pages, seals=seals, qr=qr, today=opts.today or date.today())
+    evidence = run.stage("extract", lambda: reader.extract(reading), None)
+    evidence = _with_model(run, result, reader, pages, doc, evidence, engines, opts)
+    setattr(result, reader.field, evidence)
+    if evidence is None:
+        return
+    if reader.fingerprint is not None:
+        fingerprint = reader.fingerprint
+        result.fingerprint = run.stage("fingerprint", lambda: fingerprint(evidence, reading), None)
+    result.checks += run.stage("verify", lambda: reader.verify(evidence, reading), list[CheckResult]())
+
+
+def process_document(
+    data: bytes,
+    filename: str,
+    *,
+    engines: Engines,
+    hints: dict[str, Any] | None = None,
+    options: ProcessOptions | None = None,
+) -> DocumentResult:
+    """Ingest, OCR, classify, extract and check one document. Raises `InputError` for unacceptable bytes."""
+    opts = options or ProcessOptions()
+    run = StageRun()
+    started = time.perf_counter()
+    doc = ingest(data, filename, limits=opts.limits, ocr=opts.ocr)
+    run.add_time("ingest", started)
+    pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr, opts.ocr), list[OcrPage]())
+    classification = run.stage("classify", lambda: classify(pages, [p.image for p in doc.pages]), _UNCLASSIFIED)
+    result = DocumentResult(
+        document_id=doc.sha256, filename=filename, media_type=doc.media_type, pages=len(doc.pages),
+        classification=classification, ocr=pages,
+        pages_read=[p.page for p in pages if p.engine != "skipped"],
+    )
+    # Every kind of document is screened for text addressed to a model, invoice or not.
+    result.checks = run.stage(
+        "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
+    wanted = (hints or {}).get("kind")
+    kind = wanted if wanted in READERS else classification.kind
+    if kind != classification.kind:
+        # Read as the caller said (a reviewer's re-read): the document is that kind now, and says why.
+        result.classification = classification.model_copy(update={
+            "kind": kind, "reasons": [f"read as {kind} on request (classified {classification.kind})",
+                                      *classification.reasons]})
+    signals = run.stage("forensics", lambda: examine(doc, is_photo=kind == "shop_photo"), None)
+    if signals is not None:
+        result.signals, forensic_checks = signals
+        result.checks += forensic_checks
+    reader = READERS.get(kind)
+    if pages and reader is not None:
+        _read_as(run, result, reader, doc, pages, engines, opts)
+    # Said at once, so the merchant can retake a blurred or cut-off photo before the application is decided.
+    result.checks += run.stage("quality", lambda: check_quality(result, kind, doc.pages[0].image if doc.pages
+                                                                else None), list[CheckResult]())
+    if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
+        # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
+        # classified as (a tight crop of a storefront can read as "other").
+        result.fingerprint = run.stage("fingerprint", lambda: photo_fingerprint(doc.pages[0].image), None)
+    run.add_time("total", started)
+    result.timings = run.timings
+    result.errors = run.errors
+    result.status = "partial" if run.errors else "ok"
+    return result

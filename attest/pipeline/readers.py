@@ -1,0 +1,76 @@
+"""The kinds of evidence as one table: each kind's reader says where its seals are, whether it carries a QR
+code, how its evidence is extracted, checked and fingerprinted. `process_document` runs every reader the same
+way (seals → qr → extract → model → verify → fingerprint); a new kind is a new row here, not another branch.
+
+The table covers exactly `schemas.document.EVIDENCE_KINDS` (a test holds it to that)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from attest.extract.contract import extract_contract
+from attest.extract.invoice import extract_invoice
+from attest.extract.licence import extract_licence
+from attest.extract.seal import Seal
+from attest.extract.shop import extract_shop
+from attest.forensics.glyphs import check_glyph_size
+from attest.patterns.fingerprint import contract_fingerprint
+from attest.schemas.checks import CheckResult
+from attest.schemas.document import Document, DocumentKind
+from attest.schemas.fingerprint import Fingerprint
+from attest.schemas.ocr import OcrPage
+from attest.verify import check_invoice
+from attest.verify.contract import check_contract
+from attest.verify.licence import check_licence
+from attest.verify.seals import check_seal_party
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader sees of one document: its pages, what OCR read on them, its seals, the QR text."""
+
+    doc: Document
+    pages: list[OcrPage]
+    seals: list[Seal]
+    qr: str | None
+    today: date
+
+    @property
+    def document_id(self) -> str:
+        return self.doc.sha256
+
+
+@dataclass(frozen=True)
+class Reader:
+    kind: DocumentKind
+    field: Literal["invoice", "licence", "contract", "shop"]  # where the evidence goes on `DocumentResult`
+    extract: Callable[[Reading], BaseModel]
+    seals_on: Literal["first", "all", "none"] = "none"  # contracts are sealed on their last pages
+    reads_qr: bool = False
+    model_pages: Literal["first", "all"] = "first"  # what a model is shown
+    verify: Callable[[Any, Reading], list[CheckResult]] = lambda _ev, _r: []
+    fingerprint: Callable[[Any, Reading], Fingerprint] | None = None
+
+
+def _verify_invoice(ev: Any, r: Reading) -> list[CheckResult]:
+    seller = ev.seller_name.value if ev.seller_name else None
+    return [*check_invoice(ev, document_id=r.document_id, today=r.today),
+            *check_glyph_size(ev, r.doc.pages[0].image, document_id=r.document_id),
+            *check_seal_party(r.seals, seller, document_id=r.document_id, role="seller")]
+
+
+READERS: dict[str, Reader] = {reader.kind: reader for reader in (
+    Reader("invoice", "invoice", lambda r: extract_invoice(r.pages[0], r.qr), seals_on="first", reads_qr=True,
+           verify=_verify_invoice),
+    Reader("business_license", "licence", lambda r: extract_licence(r.pages[0], r.seals, r.qr), seals_on="first",
+           reads_qr=True, verify=lambda ev, r: check_licence(ev, document_id=r.document_id, today=r.today)),
+    Reader("contract", "contract", lambda r: extract_contract(r.pages, r.seals), seals_on="all", model_pages="all",
+           verify=lambda ev, r: check_contract(ev, r.seals, document_id=r.document_id, today=r.today),
+           fingerprint=lambda ev, r: contract_fingerprint(r.pages, ev)),
+    Reader("shop_photo", "shop", lambda r: extract_shop(r.pages[0], r.doc.exif)),
+)}
