@@ -4,6 +4,7 @@ The Dockerfile copies the folder for the same reason (a deploy test checks the b
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,8 +20,14 @@ pytestmark = pytest.mark.slow
 def test_a_fresh_install_finds_the_prompts(tmp_path: Path) -> None:
     shipped = sorted(p.stem for p in (ROOT / "prompts").glob("*.yaml"))
     assert shipped, "the top-level prompts/ folder holds the templates"
+    # Built from a copy of what the wheel is made of: setuptools writes build/ and *.egg-info beside its source.
+    source = tmp_path / "source"
+    for name in ("attest", "eval", "prompts"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                            "-w", str(tmp_path / "wheel"), str(ROOT)], capture_output=True, text=True, timeout=600)
+                            "-w", str(tmp_path / "wheel"), str(source)], capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next((tmp_path / "wheel").glob("attest-*.whl"))
     # A fresh venv that sees this one's dependencies (so nothing is downloaded) but not its editable attest.

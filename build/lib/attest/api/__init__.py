@@ -1,1 +1,0 @@
-"""The REST shell: FastAPI routes over the core, the store and the worker. Only this package speaks HTTP."""

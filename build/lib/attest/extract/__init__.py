@@ -1,1 +1,0 @@
-"""Extract: OCR lines (and the page image) → typed evidence, each field with its provenance."""

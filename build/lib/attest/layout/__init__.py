@@ -1,1 +1,0 @@
-"""Layout helpers reused by every extractor: normalisation, geometry, label→value pairing."""

@@ -1,1 +1,0 @@
-"""Operations: request and job context for logs, structured logging, metrics, health and readiness."""

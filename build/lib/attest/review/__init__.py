@@ -1,1 +1,0 @@
-"""A credit reviewer's actions on a decided application: approve, adjust, decline, ask for more evidence."""

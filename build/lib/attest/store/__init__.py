@@ -1,1 +1,0 @@
-"""Persistence shell: SQLAlchemy models and repositories, the content-addressed blob store."""
