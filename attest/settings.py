@@ -121,7 +121,7 @@ class ServiceSettings(BaseModel):
                                                        "on another host.")
     metrics_token: SecretStr | None = Field(
         None, description="With it, the public API's `/metrics` answers a scraper that sends "
-        "`Authorization: Bearer <token>`; without it the public `/metrics` answers 404 to everyone.")
+        "`Authorization: Bearer <token>`; without it the public `/metrics` answers 401 to everyone.")
 
 
 class LogSettings(BaseModel):

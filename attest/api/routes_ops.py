@@ -89,17 +89,17 @@ async def readyz(state: StateDep) -> JSONResponse:
 @router.get("/metrics", summary="Prometheus metrics of this process and the job queue's depth, for a scraper "
             "holding the metrics token", operation_id="getMetrics", response_class=Response,
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}}},
-                       401: COMMON_RESPONSES[401], 404: COMMON_RESPONSES[404]})
+                       401: COMMON_RESPONSES[401]})
 async def metrics(state: StateDep, request: Request,
                   _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Response:
     authorization = request.headers.get("authorization")
     token = state.settings.service.metrics_token
-    if token is None:
-        raise Problem(404, "metrics-not-served", "metrics are not served on the public API",
-                           "set service.metrics_port for a listener of their own, or service.metrics_token")
+    if token is None:  # no caller of the public API is the scraper: the metrics have a port of their own
+        raise Problem(401, "metrics-not-served", "metrics are not served on the public API",
+                      "set service.metrics_port for a listener of their own, or service.metrics_token")
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
         raise Problem(401, "metrics-token", "the metrics token is missing or wrong",
-                           "send Authorization: Bearer <service.metrics_token>")
+                      "send Authorization: Bearer <service.metrics_token>")
     body = await run_in_threadpool(generate_latest, registry_with_queue(state.db))
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from attest.data import load
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from attest.data.spec import Spec, validated
 
 
-class PhotoSpec(_Strict):
+class PhotoSpec(Spec):
     candidates: int = Field(ge=1)
     max_hash_distance: int = Field(ge=0, le=64)
     features: int = Field(ge=10)
@@ -25,23 +21,23 @@ class PhotoSpec(_Strict):
     max_differing_share: float = Field(ge=0, le=1)
 
 
-class ContractSpec(_Strict):
+class ContractSpec(Spec):
     shingle: int = Field(ge=1)
     candidates: int = Field(ge=1)
     min_jaccard: float = Field(gt=0, le=1)
 
 
-class TemplateSpec(_Strict):
+class TemplateSpec(Spec):
     min_jaccard: float = Field(gt=0, le=1)
 
 
-class BenchmarkSpec(_Strict):
+class BenchmarkSpec(Spec):
     revenue_multiple: float = Field(gt=0)
     invoice_multiple: float = Field(gt=0)
     declared_below_low: float = Field(ge=1)
 
 
-class PatternsSpec(_Strict):
+class PatternsSpec(Spec):
     version: int
     photo: PhotoSpec
     contract: ContractSpec
@@ -51,4 +47,4 @@ class PatternsSpec(_Strict):
 
 @cache
 def patterns_spec() -> PatternsSpec:
-    return PatternsSpec.model_validate(load("patterns"))
+    return validated("patterns", PatternsSpec)

@@ -5,30 +5,26 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from attest.data import load
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from attest.data.spec import Spec, validated
 
 
-class Identity(_Strict):
+class Identity(Spec):
     same_name: int = Field(ge=0, le=100)
 
 
-class InvoiceBurst(_Strict):
+class InvoiceBurst(Spec):
     days: int = Field(gt=0)
     min_invoices: int = Field(ge=1)
     min_share: float = Field(gt=0, le=1)
 
 
-class Declared(_Strict):
+class Declared(Spec):
     declared_vs_evidenced: float = Field(gt=0)
 
 
-class ApplicationSpec(_Strict):
+class ApplicationSpec(Spec):
     version: int
     identity: Identity
     invoice_burst: InvoiceBurst
@@ -37,4 +33,4 @@ class ApplicationSpec(_Strict):
 
 @cache
 def application_spec() -> ApplicationSpec:
-    return ApplicationSpec.model_validate(load("application"))
+    return validated("application", ApplicationSpec)

@@ -60,6 +60,12 @@ class Live:
         return {"Authorization": f"Bearer {new_key(self.db, tenant_id=tenant_id, role=role, merchant_id=merchant_id)}"}
 
 
+def sqlite_settings(root: Path, *, workers: int = 1, **service: object) -> Settings:
+    """A service on its own SQLite file and data folder under `root` (no PostgreSQL database to make)."""
+    return Settings(data_dir=root / "data", service=ServiceSettings(
+        database_url=database_url(None, root / "db"), workers=workers, **service))  # type: ignore[arg-type]
+
+
 @contextmanager
 def serve(settings: Settings) -> Iterator[Live]:
     """The real app under uvicorn on a free port, with its in-process worker."""

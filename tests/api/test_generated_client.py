@@ -15,11 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from attest.settings import ServiceSettings, Settings
-from attest.store.db import database_url
-
 from ..conftest import SAMPLES
-from .conftest import Live, serve
+from .conftest import Live, serve, sqlite_settings
 
 OPERATIONS = {"login", "createMerchant", "getMerchant", "createApplication", "getApplication", "uploadDocuments",
               "submitApplication", "exportAudit", "getDocument", "getHealth", "getReadiness", "getMetrics"}
@@ -27,10 +24,7 @@ OPERATIONS = {"login", "createMerchant", "getMerchant", "createApplication", "ge
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    root = tmp_path_factory.mktemp("sdk")
-    settings = Settings(data_dir=root / "data",
-                        service=ServiceSettings(database_url=database_url(None, root / "db"), workers=1))
-    with serve(settings) as live:
+    with serve(sqlite_settings(tmp_path_factory.mktemp("sdk"))) as live:
         yield live
 
 

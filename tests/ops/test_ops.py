@@ -17,9 +17,8 @@ from attest.cluster import ensure_database
 from attest.ops import context
 from attest.ops.logs import JsonFormatter, formatter_for, mask
 from attest.settings import LogSettings, ServiceSettings, Settings
-from attest.store.db import database_url
 
-from ..api.conftest import PG_ADMIN, free_port, serve, wait_decided
+from ..api.conftest import PG_ADMIN, free_port, serve, sqlite_settings, wait_decided
 from ..conftest import SAMPLES
 
 
@@ -96,11 +95,9 @@ def test_health_readiness_metrics_and_request_ids(tmp_path: Path) -> None:
 
 def test_public_metrics_are_absent_without_a_token(tmp_path: Path) -> None:
     """By default the public API does not serve metrics at all: any caller of it would read the queue's depth."""
-    settings = Settings(data_dir=tmp_path / "data",
-                        service=ServiceSettings(database_url=database_url(None, tmp_path / "db"), workers=1))
-    with serve(settings) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+    with serve(sqlite_settings(tmp_path)) as live, httpx.Client(base_url=live.url, timeout=30) as c:
         r = c.get("/metrics", headers={"Authorization": "Bearer anything"})
-        assert r.status_code == 404 and r.json()["type"].endswith("metrics-not-served")
+        assert r.status_code == 401 and r.json()["type"].endswith("metrics-not-served")
 
 
 class _Terminal(io.StringIO):

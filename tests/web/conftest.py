@@ -14,13 +14,11 @@ import httpx
 import pytest
 
 from attest.api.accounts import add_reviewer
-from attest.settings import ServiceSettings, Settings
-from attest.store.db import database_url
 from attest.store.models import utcnow
 from eval.render.truth import uscc
 from eval.review_case import SAMPLES, case_documents, case_merchant
 
-from ..api.conftest import Live, serve, wait_decided
+from ..api.conftest import Live, serve, sqlite_settings, wait_decided
 
 PASSWORD = "correct horse battery"
 ARTIFACTS = Path(os.environ.get("ATTEST_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
@@ -54,10 +52,7 @@ def _submit(c: httpx.Client, headers: dict[str, str], merchant: dict, docs: list
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    root = tmp_path_factory.mktemp("web")
-    settings = Settings(data_dir=root / "data",
-                        service=ServiceSettings(database_url=database_url(None, root / "db"), workers=2))
-    with serve(settings) as live:
+    with serve(sqlite_settings(tmp_path_factory.mktemp("web"), workers=2)) as live:
         a, b = live.tenant("bank-a"), live.tenant("bank-b")
         add_reviewer(live.db, tenant_id=a, username="li.na", password=PASSWORD)
         add_reviewer(live.db, tenant_id=a, username="zhou.jie", password=PASSWORD)
