@@ -43,6 +43,44 @@ class TooManyPages(InputError):
     code = "input.too_many_pages"
 
 
+class ArchiveRefused(InputError):
+    """An OFD's zip container breaks a rule that keeps unpacking safe; each rule has its own code."""
+
+    code = "input.archive"
+
+
+class ArchiveTooManyEntries(ArchiveRefused):
+    code = "input.archive.too_many_entries"
+
+
+class ArchiveTooLarge(ArchiveRefused):
+    """An entry, or all of them together, unpacks past its limit (measured while unpacking, not as declared)."""
+
+    code = "input.archive.too_large"
+
+
+class ArchiveRatio(ArchiveRefused):
+    """An entry unpacks to far more than it is packed: the shape of a zip bomb."""
+
+    code = "input.archive.compression_ratio"
+
+
+class ArchivePath(ArchiveRefused):
+    """An entry's name is absolute or climbs out of the archive (`../`), or is not a plain relative path."""
+
+    code = "input.archive.path"
+
+
+class ArchiveDuplicate(ArchiveRefused):
+    """Two entries with one name: which one a reader takes differs between readers."""
+
+    code = "input.archive.duplicate_name"
+
+
+class ArchiveEncrypted(ArchiveRefused):
+    code = "input.archive.encrypted"
+
+
 class EngineUnavailable(AttestError):
     """An engine (OCR, LLM, store) is not installed or its models are missing."""
 

@@ -19,6 +19,14 @@ class LimitSettings(BaseModel):
     )
     max_pages: int = Field(20, description="Most PDF pages accepted in one document.")
     min_side: int = Field(32, description="Smallest accepted image side, in pixels.")
+    archive_max_entries: int = Field(500, ge=1, description="Most entries an OFD's zip may hold (a real e-invoice "
+                                                            "holds 10–40).")
+    archive_max_entry_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest unpacked size of one "
+                                                                                 "entry of an OFD, in bytes.")
+    archive_max_total_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Largest unpacked size of all of "
+                                                                                 "an OFD's entries together.")
+    archive_max_ratio: int = Field(200, ge=2, description="Largest unpacked/packed size ratio of an entry larger "
+                                                          "than 64 KiB unpacked (XML packs about 5–20×).")
 
 
 class OcrSettings(BaseModel):

@@ -1,7 +1,8 @@
 """Real documents, every kind: read each labelled file with `process_document` and score it field by field.
 
-`python -m eval.realdocs [--kind licences] [--cache DIR] [--show-misses]` prints, per kind, classification
-accuracy and the share of labelled fields read exactly, then each file's misses. The same scoring backs the
+`python -m eval.realdocs [--kind licences] [--cache DIR] [--show-misses] [--originals]` prints, per kind,
+classification accuracy and the share of labelled fields read exactly, then each file's misses (`--originals`:
+the OFD and PDF files invoice pictures were rendered from). The same scoring backs the
 real-document gate in `tests/realdocs/`. `--cache` keeps each page's OCR answer on disk (keyed by the page's
 pixels), so changing an extractor re-runs in seconds; a change to what the OCR sees re-reads that page.
 """
@@ -122,6 +123,16 @@ def entries(folder: str, root: Path = SHARED) -> list[dict[str, Any]]:
     return json.loads(labels.read_text(encoding="utf-8")) if labels.exists() else []
 
 
+def original_of(root: Path, folder: str, entry: dict[str, Any]) -> Path | None:
+    """The e-invoice file (OFD or PDF) a labelled picture was rendered from, when the set holds it."""
+    stem = Path(entry["file"]).stem
+    for suffix in (".ofd", ".pdf"):
+        path = root / folder / "originals" / f"{stem}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
 def score_file(path: Path, entry: dict[str, Any], kind: str, engines: Any, today: date) -> FileScore:
     """Process one file as the service would and score it against its label."""
     from attest.errors import InputError
@@ -160,6 +171,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--only", default=None, help="a regular expression over file names")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--originals", action="store_true",
+                        help="read the OFD and PDF files the invoice pictures were rendered from, instead")
     args = parser.parse_args()
     from attest.ocr import create_ocr_engine
     from attest.pipeline import Engines
@@ -175,7 +188,10 @@ def main() -> None:
         for entry in entries(folder):
             if args.only and not re.search(args.only, entry["file"]):
                 continue
-            s = score_file(SHARED / folder / entry["file"], entry, kind, engines, date(2026, 11, 28))
+            path = original_of(SHARED, folder, entry) if args.originals else SHARED / folder / entry["file"]
+            if path is None:
+                continue
+            s = score_file(path, entry, kind, engines, date(2026, 11, 28))
             scores.append(s)
             wrong = [k for k, v in s.hits.items() if not v]
             print(f"{s.file:<60} {s.got_kind:<17} {sum(s.hits.values())}/{len(s.hits)}"

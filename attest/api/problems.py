@@ -51,7 +51,8 @@ async def on_http(_: Request, exc: Exception) -> JSONResponse:
 
 async def on_attest(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AttestError)
-    status = 413 if exc.code in ("input.too_large", "input.image_too_large", "input.too_many_pages") else (
+    status = 413 if exc.code in ("input.too_large", "input.image_too_large", "input.too_many_pages",
+                                 "input.archive.too_large", "input.archive.too_many_entries") else (
         415 if exc.code == "input.unsupported_media_type" else 422 if isinstance(exc, InputError) else 503)
     return problem_response(status, exc.code.replace(".", "-"), str(exc))
 
@@ -82,7 +83,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("No such resource in the caller's tenant (another tenant's ids read as absent)"),
     409: _problem("The resource is not in a state that allows this"),
     413: _problem("Over a size or count limit"),
-    415: _problem("Not an image or PDF"),
+    415: _problem("Not an image, PDF or OFD"),
     422: _problem("The request is not valid"),
     429: _problem("Rate limit reached; see Retry-After"),
 }

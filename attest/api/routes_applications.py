@@ -19,7 +19,8 @@ from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, Docume
 from attest.api.problems import COMMON_RESPONSES, Problem
 from attest.api.state import PrincipalDep, StateDep
 from attest.errors import InputError
-from attest.ingest.sniff import sniff_media_type
+from attest.ingest.ofd import check_container
+from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.decision import Assessment
 from attest.store.models import Application, Document, Merchant, utcnow
 from attest.worker.queue import enqueue
@@ -113,10 +114,10 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
 
 @router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
              responses={413: {"description": "A file over the byte limit"},
-                        415: {"description": "Not an image or PDF"},
+                        415: {"description": "Not an image, PDF or OFD"},
                         409: {"description": "The application is no longer open"}}, operation_id="uploadDocuments")
 async def upload_documents(application_id: str, request: Request, who: PrincipalDep, state: StateDep,
-                           files: Annotated[list[UploadFile], File(description="Images or PDFs.",
+                           files: Annotated[list[UploadFile], File(description="Images, PDFs or OFD e-invoice files.",
                                                                    json_schema_extra={"minItems": 1})],
                            group_id: Annotated[str | None, Form(
                                max_length=64, description="Pages photographed one by one (a contract): every "
@@ -137,10 +138,12 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         if len(data) > limits.max_bytes:
             raise Problem(413, "input-too_large", f"{name}: larger than {limits.max_bytes} bytes")
         try:
-            sniff_media_type(data)
+            if sniff_media_type(data) == OFD:
+                await run_in_threadpool(check_container, data, limits)
         except InputError as exc:
-            raise Problem(415 if exc.code == "input.unsupported_media_type" else 422, exc.code.replace(".", "-"),
-                          f"{name}: {exc}") from exc
+            status = 415 if exc.code == "input.unsupported_media_type" else 413 if exc.code in (
+                "input.archive.too_large", "input.archive.too_many_entries") else 422
+            raise Problem(status, exc.code.replace(".", "-"), f"{name}: {exc}") from exc
         payloads.append((name, data))
 
     def work() -> JSONResponse:

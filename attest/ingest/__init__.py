@@ -6,8 +6,9 @@ import hashlib
 
 from attest.errors import InputTooLarge
 from attest.ingest.image import decode_image
+from attest.ingest.ofd import load_ofd
 from attest.ingest.pdf import load_pdf
-from attest.ingest.sniff import sniff_media_type
+from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.document import Document, PageImage
 from attest.settings import LimitSettings, OcrSettings
 
@@ -20,6 +21,8 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
     exif: dict[str, str] = {}
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
+    elif media_type == OFD:
+        pages, _pkg, _ofd = load_ofd(data, limits, ocr)
     else:
         image, exif = decode_image(data, media_type, limits, max_side=ocr.max_side)
         pages = [PageImage(index=0, image=image)]

@@ -1,4 +1,5 @@
-"""A PDF's own text layer, turned into OCR-shaped lines so every later stage reads one format."""
+"""A PDF's own text layer, turned into OCR-shaped lines so every later stage reads one format. `glyph_page`
+does the same for any positioned glyphs (an OFD page's text objects)."""
 
 from __future__ import annotations
 
@@ -54,8 +55,14 @@ def text_layer_page(
 
     `origin` is the (left, top) of the page's crop box in PDF points: boxes need not start at 0.
     """
+    return glyph_page(_chars(textpage), page_index, origin, scale, engine="pdf-text", engine_version="pdfium")
+
+
+def glyph_page(chars: list[tuple[str, tuple[float, float, float, float]]], page_index: int,
+               origin: tuple[float, float], scale: float, *, engine: str, engine_version: str) -> OcrPage | None:
+    """Glyphs in content order, each `(char, (left, bottom, right, top))` with y growing upwards, as lines in
+    rendered-pixel coordinates; None when the text is absent or not a Chinese document's."""
     x0, y_top = origin
-    chars = _chars(textpage)
     text = "".join(c for c, _ in chars)
     if len(text.strip()) < 20 or len(_CID_GARBAGE.findall(text)) > len(text) * 0.02:
         return None
@@ -87,6 +94,6 @@ def text_layer_page(
         width=0,
         height=0,
         lines=lines,
-        engine="pdf-text",
-        engine_version="pdfium",
+        engine=engine,
+        engine_version=engine_version,
     )

@@ -12,7 +12,9 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"BM", "image/bmp"),
 )
 _HEIC_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc")
-SUPPORTED = ("image/jpeg", "image/png", "image/webp", "image/tiff", "image/bmp", "image/heic", "application/pdf")
+SUPPORTED = ("image/jpeg", "image/png", "image/webp", "image/tiff", "image/bmp", "image/heic", "application/pdf",
+             "application/ofd")
+OFD = "application/ofd"  # GB/T 33190 e-documents: a zip whose root holds OFD.xml (checked when it is unpacked)
 
 
 def _image_type(head: bytes) -> str | None:
@@ -51,6 +53,9 @@ def sniff_media_type(data: bytes) -> str:
         return "application/pdf"
     if pdf_at > 0:
         raise UnsupportedMediaType("ambiguous file: a PDF header preceded by other data (polyglot)")
+    if head.startswith(b"PK\x03\x04"):
+        # Any other zip (a Word file, an archive of photos) is told apart when it is unpacked: no OFD.xml.
+        return OFD
     if _looks_like_text(head):
         raise UnsupportedMediaType("the file is text, not an image or PDF")
     raise UnsupportedMediaType("unrecognised file type; accepted: " + ", ".join(SUPPORTED))

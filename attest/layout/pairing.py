@@ -75,8 +75,10 @@ def _wrapped(hit: Hit, lines: Sequence[Line], stop: re.Pattern[str] | None) -> H
         ]
         if len(below) != 1 or (stop is not None and stop.search(below[0].text)) or below[0].vertical:
             return hit
+        # Its label stands in the value's label column: that column starts up to a few characters left of the
+        # label found, which may be only the end of a letter-spaced one (`名    称：` read as `名` and `称：`).
         if stop is not None and any(stop.match(ln.text) and same_row(ln.box, below[0].box)
-                                    and label.box.x0 - label.box.h <= ln.box.x0 and ln.box.x1 <= below[0].box.x0
+                                    and label.box.x0 - 6 * label.box.h <= ln.box.x0 and ln.box.x1 <= below[0].box.x0
                                     for ln in lines):
             return hit  # the next row's own value, beside its label: not a continuation
         hit.text += _clean(below[0].text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 Point = tuple[float, float]
+# Engines whose "reading" is the file's own text (a PDF's text layer, an OFD's text objects): exact, no picture.
+FILE_TEXT_ENGINES = ("pdf-text", "ofd-text")
 
 
 class OcrLine(BaseModel):

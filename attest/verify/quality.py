@@ -17,7 +17,7 @@ from attest.findings import result
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
-from attest.schemas.ocr import OcrPage
+from attest.schemas.ocr import FILE_TEXT_ENGINES, OcrPage
 
 # What the picture looks like is said (`info`: the app shows it at once); it only weighs on the decision when the
 # document could not be read for it (`unreadable`, `not_evidence`: `warn`) — the reading's own confidence already
@@ -89,9 +89,10 @@ def check_quality(result_: DocumentResult, kind: str, image: Image.Image | None)
     """The quality findings of one upload read as `kind` (`image`: its first page as read)."""
     spec = load("quality")
     doc = result_.document_id
-    out = _picture_findings(result_, image, doc, spec) if image is not None and result_.ocr \
-        and result_.ocr[0].engine != "pdf-text" else []
-    if kind in ("invoice", "business_license", "contract") and result_.ocr and result_.ocr[0].engine != "pdf-text":
+    # A file's own text (a PDF's text layer, an OFD's text objects) is exact: no photo to retake.
+    from_file = bool(result_.ocr) and result_.ocr[0].engine in FILE_TEXT_ENGINES
+    out = _picture_findings(result_, image, doc, spec) if image is not None and result_.ocr and not from_file else []
+    if kind in ("invoice", "business_license", "contract") and result_.ocr and not from_file:
         edges = _cut_edges(result_.ocr[0], spec)
         if kind in spec["end_words"] and len(result_.ocr) == 1 and "bottom" not in edges and not _has_end(
                 result_.ocr[0], spec["end_words"][kind]):

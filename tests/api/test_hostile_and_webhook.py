@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import threading
 import time
+import zipfile
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -53,6 +55,13 @@ def test_hostile_uploads_get_specific_answers_and_lose_nothing(tight: Live) -> N
         assert r.status_code == 413 and r.json()["type"].endswith("/input-too_large")
         r = c.post(url, files=[good] * 4, headers=headers)
         assert r.status_code == 413 and r.json()["type"].endswith("/too-many-files")
+        # A zip bomb dressed as an OFD e-invoice is refused at upload, with its own problem type.
+        zipped = io.BytesIO()
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("OFD.xml", "<ofd:OFD/>")
+            z.writestr("Doc_0/bomb.xml", b"\0" * (8 * 1024 * 1024))
+        r = c.post(url, files=[good, ("files", ("bomb.ofd", zipped.getvalue(), "application/ofd"))], headers=headers)
+        assert r.status_code == 422 and r.json()["type"].endswith("/input-archive-compression_ratio"), r.text
         bomb = ("files", ("bomb.png", _png_claiming(100_000, 100_000), "image/png"))
         assert c.post(url, files=[good, bomb], headers=headers).status_code == 202
         extra = [("files", (f"x{i}.png", _png_claiming(64 + i, 64), "image/png")) for i in range(3)]

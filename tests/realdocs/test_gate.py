@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from eval.realdocs import FOLDERS, KIND_OF_FOLDER, SHARED, FileScore, entries, score_file, summarise
+from eval.realdocs import FOLDERS, KIND_OF_FOLDER, SHARED, FileScore, entries, original_of, score_file, summarise
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "realdocs"
 FLOORS = yaml.safe_load((Path(__file__).parent / "floors.yaml").read_text(encoding="utf-8"))
-SETS = [name for name, root in (("shared", SHARED), ("bundled", BUNDLED)) if root.is_dir()]
+ROOTS = {"shared": SHARED, "bundled": BUNDLED}
+SETS = [name for name, root in ROOTS.items() if root.is_dir()]
+SETS += [f"{name}-originals" for name in list(SETS)]  # the OFD and PDF files the invoice pictures came from
 
 
 def _score_set(root: Path, engines: Any) -> list[FileScore]:
@@ -37,6 +39,20 @@ def scored(engines: Any) -> dict[str, list[FileScore]]:
         out["shared"] = _score_set(SHARED, engines)
     if "bundled" in SETS:
         out["bundled"] = _bundled(engines, {s.file: s for s in out.get("shared", [])})
+    done = {s.file: s for scores in out.values() for s in scores}
+    for name in [n for n in SETS if not n.endswith("-originals")]:
+        out[f"{name}-originals"] = _originals(ROOTS[name], engines, done)
+    return out
+
+
+def _originals(root: Path, engines: Any, done: dict[str, FileScore]) -> list[FileScore]:
+    """Each invoice's e-invoice file (OFD or PDF), scored against the label of the picture rendered from it."""
+    out = []
+    for entry in entries("invoices", root):
+        path = original_of(root, "invoices", entry)
+        if path is not None:
+            out.append(done.get(path.name) or score_file(path, entry, "invoice", engines, date(2026, 11, 28)))
+            done[path.name] = out[-1]
     return out
 
 
