@@ -1,4 +1,5 @@
-"""Ingest: bytes → `Document` (sha256, sniffed media type, upright RGB pages, EXIF, PDF text layer)."""
+"""Ingest: bytes → `Document` (sha256, sniffed media type, upright RGB pages, EXIF, PDF text layer, an OFD's
+text, invoice data and signatures)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
         raise InputTooLarge(f"upload is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     media_type = sniff_media_type(data)
     exif: dict[str, str] = {}
+    einvoice = None
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
     elif media_type == OFD:
-        pages, _pkg, _ofd = load_ofd(data, limits, ocr)
+        pages, einvoice = load_ofd(data, limits, ocr)
     else:
         image, exif = decode_image(data, media_type, limits, max_side=ocr.max_side)
         pages = [PageImage(index=0, image=image)]
@@ -33,6 +35,7 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
         size=len(data),
         pages=pages,
         exif=exif,
+        einvoice=einvoice,
     )
 
 

@@ -25,6 +25,7 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.document import Classification, Document, DocumentResult, SealInfo, StageError
 from attest.schemas.ocr import OcrPage
 from attest.settings import LimitSettings, OcrSettings
+from attest.verify.einvoice import check_einvoice
 from attest.verify.injection import check_injected_instructions
 from attest.verify.quality import check_quality
 
@@ -159,6 +160,12 @@ def process_document(
     reader = READERS.get(kind)
     if pages and reader is not None:
         _read_as(run, result, reader, doc, pages, engines, opts)
+    if doc.einvoice is not None:
+        # The file's own signatures whatever it was read as; its invoice data against the invoice read.
+        einvoice = doc.einvoice
+        result.einvoice = einvoice
+        result.checks += run.stage("einvoice", lambda: check_einvoice(einvoice, result.invoice,
+                                                                       document_id=doc.sha256), list[CheckResult]())
     # Said at once, so the merchant can retake a blurred or cut-off photo before the application is decided.
     result.checks += run.stage("quality", lambda: check_quality(result, kind, doc.pages[0].image if doc.pages
                                                                 else None), list[CheckResult]())

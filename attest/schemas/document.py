@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attest.schemas.checks import CheckResult
 from attest.schemas.contract import ContractEvidence
+from attest.schemas.einvoice import EInvoiceFile
 from attest.schemas.evidence import InvoiceEvidence
 from attest.schemas.fingerprint import Fingerprint
 from attest.schemas.licence import LicenceEvidence
@@ -41,6 +42,7 @@ class Document(BaseModel):
     size: int
     pages: list[PageImage]
     exif: dict[str, str] = Field(default_factory=dict)
+    einvoice: EInvoiceFile | None = Field(None, description="An e-invoice file's own data and signatures (OFD).")
 
 
 class StageError(BaseModel):
@@ -86,6 +88,8 @@ class DocumentResult(BaseModel):
     seals: list[SealInfo] = Field(default_factory=list)
     signals: ImageSignals | None = None
     fingerprint: Fingerprint | None = Field(None, description="What the known-pattern store keeps of it.")
+    einvoice: EInvoiceFile | None = Field(None, description="An e-invoice file's own invoice data and its "
+                                                            "signatures, as checked offline (OFD files).")
     llm: LlmReport | None = Field(None, description="Model calls, dropped values and disagreements, when a model "
                                                    "was asked.")
     checks: list[CheckResult] = Field(default_factory=list)

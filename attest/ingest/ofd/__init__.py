@@ -1,16 +1,20 @@
 """OFD files (GB/T 33190), the format of 税控 e-invoices and one of the formats of 数电 invoices: read without
 OCR. The zip is unpacked under limits (`archive.py`), pages laid out with their templates and annotations
-(`content.py`), their text turned into OCR-shaped lines (`text.py`) and each page drawn (`render.py`)."""
+(`content.py`), their text turned into OCR-shaped lines (`text.py`) and each page drawn (`render.py`); the
+invoice data the file carries for machines (`data.py`) and its signatures (`signature.py`) are read beside."""
 
 from __future__ import annotations
 
 from attest.errors import ImageTooLarge, UnsupportedMediaType
 from attest.ingest.ofd.archive import unpack
-from attest.ingest.ofd.content import OfdDocument, read_document
+from attest.ingest.ofd.content import read_document
+from attest.ingest.ofd.data import invoice_data
 from attest.ingest.ofd.package import Package
 from attest.ingest.ofd.render import render_page
+from attest.ingest.ofd.signature import check_signatures
 from attest.ingest.ofd.text import page_text
 from attest.schemas.document import PageImage
+from attest.schemas.einvoice import EInvoiceFile
 from attest.settings import LimitSettings, OcrSettings
 
 
@@ -21,9 +25,9 @@ def check_container(data: bytes, limits: LimitSettings) -> None:
         raise UnsupportedMediaType("a zip archive, but not an OFD file (it holds no OFD.xml)")
 
 
-def load_ofd(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> tuple[list[PageImage], Package, OfdDocument]:
-    """Every page drawn at the PDF render width, each with its text as lines; the package and document too,
-    for the e-invoice data and signatures they carry."""
+def load_ofd(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> tuple[list[PageImage], EInvoiceFile]:
+    """Every page drawn at the PDF render width, each with its text as lines; and what the file says about
+    itself: its invoice data for machines and its signatures, checked."""
     pkg = Package(unpack(data, limits))
     doc = read_document(pkg, max_pages=limits.max_pages)
     pages = []
@@ -36,7 +40,9 @@ def load_ofd(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> tuple[list
         if layer is not None:
             layer.width, layer.height = image.size
         pages.append(PageImage(index=page.index, image=image, text_layer=layer))
-    return pages, pkg, doc
+    fields, sources = invoice_data(pkg, doc)
+    return pages, EInvoiceFile(format="ofd", data=fields, sources=sources,
+                               signatures=check_signatures(pkg, doc.signatures_entry))
 
 
 __all__ = ["check_container", "load_ofd"]
