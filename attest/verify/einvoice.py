@@ -23,7 +23,8 @@ def _signature(report: SignatureReport, doc: str, severity: dict[str, str]) -> l
                        doc=doc, fields=["file"], **details)]
     if not report.intact:
         return [result("einvoice.signature.intact", severity["signature_unverifiable"],  # type: ignore[arg-type]
-                       "电子发票签名无法在本地核验", f"the e-invoice signature cannot be checked here: {report.problem}",
+                       "电子发票签名无法在本地核验",
+                       f"the e-invoice signature cannot be checked here: {report.problem}",
                        doc=doc, fields=["file"], **details)]
     out = [result("einvoice.signature.intact", severity["signature_intact"],  # type: ignore[arg-type]
                   f"电子发票签名完好（{report.references} 个文件）",
