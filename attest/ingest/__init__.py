@@ -9,8 +9,10 @@ from attest.errors import InputTooLarge
 from attest.ingest.image import decode_image
 from attest.ingest.ofd import load_ofd
 from attest.ingest.pdf import load_pdf
+from attest.ingest.pdf_signature import check_pdf_signatures
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.document import Document, PageImage
+from attest.schemas.einvoice import EInvoiceFile
 from attest.settings import LimitSettings, OcrSettings
 
 
@@ -23,6 +25,8 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
     einvoice = None
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
+        signatures = check_pdf_signatures(data)
+        einvoice = EInvoiceFile(format="pdf", signatures=signatures) if signatures else None
     elif media_type == OFD:
         pages, einvoice = load_ofd(data, limits, ocr)
     else:

@@ -1,7 +1,8 @@
-"""E-invoice files checked against themselves, on real OFD invoices and tampered copies of them: every signed
-file untouched is intact, every tampering fails — a digit changed on the page, a covered file removed, a
+"""E-invoice files checked against themselves, on real OFD and PDF invoices and tampered copies of them: every
+signed file untouched is intact, every tampering fails — a digit changed on the page, a covered file removed, a
 signature moved from another file, the attached invoice data edited, the digest recomputed to hide a change,
-the signature value altered — and the data a file carries for machines must agree with its page."""
+the signature value altered, a signed byte of a PDF changed — and the data a file carries for machines must
+agree with its page."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from attest.settings import LimitSettings, OcrSettings
 ORIGINALS = Path(__file__).resolve().parents[1] / "data" / "realdocs" / "invoices" / "originals"
 SIGNED = [ORIGINALS / "inv06_zhejiang_e_normal_2020_ofd.ofd", ORIGINALS / "inv09_zhejiang_e_normal_2022_ofd.ofd"]
 UNSIGNED = ORIGINALS / "inv24_digital_special_2024_wuxi_maintenance.ofd"
-pytestmark = pytest.mark.skipif(not all(p.exists() for p in [*SIGNED, UNSIGNED]), reason="bundled OFDs missing")
+SIGNED_PDF = ORIGINALS / "inv16_shanghai_e_normal_catering.pdf"  # a 税控 PDF with a CMS (RSA) signature
+pytestmark = pytest.mark.skipif(not all(p.exists() for p in [*SIGNED, UNSIGNED, SIGNED_PDF]),
+                                reason="bundled e-invoice files missing")
 
 
 def _entries(path: Path) -> dict[str, bytes]:
@@ -138,3 +141,37 @@ def test_a_signer_the_bank_anchors_is_trusted(monkeypatch: pytest.MonkeyPatch, e
     result = _read(SIGNED[0].read_bytes(), engines)
     assert _codes(result)["einvoice.signature.signer"] == "pass"
     assert result.einvoice.signatures[0].anchored and result.einvoice.signatures[0].certificate_sha256 == digest  # type: ignore[union-attr]
+
+
+def test_an_untouched_signed_pdf_is_intact(engines: Engines) -> None:
+    result = _read_pdf(SIGNED_PDF.read_bytes(), engines)
+    assert _codes(result) == {"einvoice.signature.intact": "pass", "einvoice.signature.signer": "info"}
+    report = result.einvoice.signatures[0]  # type: ignore[union-attr]
+    assert report.signer == "阔客（上海）餐饮服务有限公司" and report.issuer == "NXCA"
+
+
+def _pdf_signed_byte_changed(data: bytearray) -> None:
+    at = data.find(b"/CreationDate")
+    assert 0 < at < data.find(b"/Contents <")  # inside the first signed byte range
+    data[at + 20] = ord("9") if data[at + 20] != ord("9") else ord("8")
+
+
+def _pdf_signature_value_changed(data: bytearray) -> None:
+    start = data.find(b"/Contents <") + len(b"/Contents <")
+    end = start + len(bytes(data[start:data.find(b">", start)]).rstrip(b"0"))
+    at = end - 12  # inside the signature value, the last field of the CMS signer info
+    data[at] = ord("a") if data[at] != ord("a") else ord("b")
+
+
+PDF_TAMPERED = [_pdf_signed_byte_changed, _pdf_signature_value_changed]
+
+
+@pytest.mark.parametrize("tamper", PDF_TAMPERED, ids=[t.__name__.strip("_") for t in PDF_TAMPERED])
+def test_a_tampered_signed_pdf_fails(tamper: Callable[[bytearray], None], engines: Engines) -> None:
+    data = bytearray(SIGNED_PDF.read_bytes())
+    tamper(data)
+    assert _codes(_read_pdf(bytes(data), engines))["einvoice.signature.intact"] == "fail"
+
+
+def _read_pdf(data: bytes, engines: Engines) -> DocumentResult:
+    return process_document(data, "invoice.pdf", engines=engines)
