@@ -12,6 +12,7 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 ORIGINALS = Path(__file__).resolve().parents[1] / "tests" / "data" / "realdocs" / "invoices" / "originals"
 
@@ -30,7 +31,7 @@ def main() -> None:
 
     bare = RapidOCR(params={"Global.log_level": "error"})
     engines = Engines(ocr=create_ocr_engine(OcrSettings()))
-    rows = []
+    rows: list[dict[str, Any]] = []
     files = sorted(ORIGINALS.glob("*.ofd")) + [p for p in sorted(ORIGINALS.glob("*.pdf"))
                                                if b"/ByteRange" in p.read_bytes()]
     for path in files:
