@@ -42,7 +42,11 @@ def _options() -> ProcessOptions:
 
 
 def flat_view(result: DocumentResult) -> dict[str, Any]:
-    """Every kind's flat fields: the same view the evaluation compares with its labels."""
+    """Every kind's flat fields: the same view the evaluation compares with its labels; a file of several
+    invoices gives each invoice's, with the pages it came from."""
+    if result.parts:
+        return {"kind": result.classification.kind,
+                "parts": [{"pages": p.page_span, "fields": flat_fields(p)} for p in result.parts]}
     return {"kind": result.classification.kind, "fields": flat_fields(result)}
 
 
@@ -66,6 +70,9 @@ def _text_view(result: DocumentResult) -> str:
         out.append("checks:")
         out += [f"  [{c.severity:>4}] {c.code:<32} {c.message}" for c in result.checks]
     out += [f"error in {e.stage}: {e.code}: {e.message}" for e in result.errors]
+    for n, part in enumerate(result.parts, start=1):
+        out.append(f"--- invoice {n} of {len(result.parts)} (pages {', '.join(map(str, part.page_span))})")
+        out.append(_text_view(part))
     return "\n".join(out)
 
 

@@ -66,11 +66,17 @@ class DocumentOut(BaseModel):
     sha256: str
     size: int
     group_id: str | None = None
-    status: Literal["queued", "processing", "done", "refused", "grouped"] = Field(
-        description="`grouped`: a page read as part of its group's first document.")
+    status: Literal["queued", "processing", "done", "refused", "grouped", "split"] = Field(
+        description="`grouped`: a page read as part of its group's first document. `split`: a file of several "
+                    "invoices, each listed as a document of its own (`upload_id` names this one).")
     kind: str | None = Field(None, description="What the document was read as, once processed.")
     error: dict[str, str] | None = Field(None, description="Why the document was refused (`code`, `message`).")
     checks: list[CheckResult] = Field(default_factory=list)
+    upload_id: str | None = Field(None, description="For one invoice of a file of several: the upload it came "
+                                                    "from (its id is `<upload_id>~<n>`).")
+    pages: list[int] = Field(default_factory=list, description="For one invoice of a file of several: the file's "
+                                                               "pages (1-based) it was read from.")
+    invoice_number: str | None = Field(None, description="For one invoice of a file of several: its number.")
 
 
 class ReviewOut(BaseModel):

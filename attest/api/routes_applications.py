@@ -38,13 +38,21 @@ def _application(s: Session, who: Principal, application_id: str) -> Application
     return app
 
 
-def _document_out(d: Document) -> DocumentOut:
+def _documents_out(d: Document) -> list[DocumentOut]:
+    """The upload, then — for a file of several invoices — each invoice as a document of its own."""
     result = json.loads(d.result_json) if d.result_json else {}
-    return DocumentOut(id=d.id, filename=d.filename, sha256=d.sha256, size=d.size, group_id=d.group_id,
-                       status=d.status,
+    parts = result.get("parts") or []
+    out = [DocumentOut(id=d.id, filename=d.filename, sha256=d.sha256, size=d.size, group_id=d.group_id,
+                       status="split" if parts and d.status == "done" else d.status,
                        kind=(result.get("classification") or {}).get("kind"),
                        error={"code": d.error_code, "message": d.error_message or ""} if d.error_code else None,
-                       checks=result.get("checks", []))
+                       checks=result.get("checks", []))]
+    for n, part in enumerate(parts, start=1):
+        number = ((part.get("invoice") or {}).get("invoice_number") or {}).get("value")
+        out.append(DocumentOut(id=f"{d.id}~{n}", filename=part.get("filename", d.filename), sha256=d.sha256,
+                               size=d.size, status="done", kind="invoice", checks=part.get("checks", []),
+                               upload_id=d.id, pages=part.get("page_span", []), invoice_number=number))
+    return out
 
 
 def _out(s: Session, app: Application) -> ApplicationOut:
@@ -52,7 +60,7 @@ def _out(s: Session, app: Application) -> ApplicationOut:
     assessment = Assessment.model_validate_json(app.assessment_json) if app.assessment_json else None
     return ApplicationOut(id=app.id, merchant_id=app.merchant_id, status=app.status,
                           created_at=app.created_at, submitted_at=app.submitted_at, decided_at=app.decided_at,
-                          documents=[_document_out(d) for d in docs],
+                          documents=[out for d in docs for out in _documents_out(d)],
                           checks=assessment.checks if assessment else [],
                           decision=assessment.decision if assessment else None, review=_review_out(app),
                           retake=_retake(docs, assessment))
@@ -171,7 +179,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                     if group_id is None:
                         enqueue(s, "process_document", doc.id)
                     # A group's pages may arrive over several requests: they are joined and read at submit.
-                out.append(_document_out(doc))
+                out.append(_documents_out(doc)[0])  # the upload itself; its invoices appear once read
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))
@@ -229,10 +237,19 @@ def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> Pla
 @router.get("/v1/documents/{document_id}", response_model=DocumentResultOut, operation_id="getDocument")
 def get_document(document_id: str, who: PrincipalDep, state: StateDep) -> DocumentResultOut:
     """Everything read from one document: fields with provenance, checks, timings."""
+    upload_id, _, part = document_id.partition("~")
     with state.db.session() as s:
-        d = s.get(Document, document_id)
+        d = s.get(Document, upload_id)
         if d is None:
             raise Problem(404, "not-found", "No such document")
         _application(s, who, d.application_id)
-        return DocumentResultOut(id=d.id, application_id=d.application_id, status=d.status,
-                                 result=json.loads(d.result_json) if d.result_json else None)
+        result = json.loads(d.result_json) if d.result_json else None
+        if part:  # one invoice of a file of several: `<upload>~<n>`
+            parts = (result or {}).get("parts") or []
+            if not part.isdigit() or not 1 <= int(part) <= len(parts):
+                raise Problem(404, "not-found", "No such document")
+            return DocumentResultOut(id=document_id, application_id=d.application_id, status="done",
+                                     result=parts[int(part) - 1])
+        return DocumentResultOut(id=d.id, application_id=d.application_id,
+                                 status="split" if (result or {}).get("parts") and d.status == "done" else d.status,
+                                 result=result)

@@ -31,6 +31,8 @@ def assess_application(
     instead of asking the store again. This function never writes to the store: the shell remembers the
     application's fingerprints (`PatternStore.remember`) once it is decided.
     """
+    # A file of several invoices stands for each of them: the parts are the documents from here on.
+    documents = [unit for d in documents for unit in d.units()]
     window = policy.evidence.sales_window_days
     if recorded_checks is not None:
         app_checks = list(recorded_checks)

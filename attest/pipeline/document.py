@@ -13,6 +13,7 @@ from attest.classify import classify
 from attest.extract.invoice.qr import decode_qr
 from attest.extract.llm import LlmClient, llm_stage
 from attest.extract.seal import Seal, read_seals
+from attest.findings import result as result_of
 from attest.forensics import examine
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
@@ -20,6 +21,7 @@ from attest.ocr.ink import annotate_red_ink
 from attest.ocr.under_seals import read_under_seals
 from attest.patterns.fingerprint import photo_fingerprint
 from attest.pipeline.readers import READERS, Reader, Reading
+from attest.pipeline.split import invoice_groups
 from attest.pipeline.stages import StageRun
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import Classification, Document, DocumentResult, SealInfo, StageError
@@ -122,6 +124,35 @@ def _read_as(run: StageRun, result: DocumentResult, reader: Reader, doc: Documen
     result.checks += run.stage("verify", lambda: reader.verify(evidence, reading), list[CheckResult]())
 
 
+def _split(run: StageRun, result: DocumentResult, reader: Reader, doc: Document, pages: list[OcrPage],
+           groups: list[list[int]], engines: Engines, opts: ProcessOptions) -> tuple[list[DocumentResult],
+                                                                                 list[CheckResult]]:
+    """One part per invoice of the file, each read as its own document from its own pages; a second copy of
+    an invoice number in the same file is not a second invoice (an info finding says so)."""
+    parts: list[DocumentResult] = []
+    repeated: list[CheckResult] = []
+    seen: dict[str, str] = {}
+    for n, group in enumerate(groups, start=1):
+        part = DocumentResult(
+            document_id=f"{doc.sha256}:{n}", filename=f"{result.filename}#{n}", media_type=result.media_type,
+            pages=len(group), classification=result.classification, ocr=[pages[i] for i in group],
+            pages_read=[pages[i].page for i in group if pages[i].engine != "skipped"],
+            page_span=[i + 1 for i in group])
+        sub = doc.model_copy(update={"pages": [doc.pages[i] for i in group]})
+        _read_as(run, part, reader, sub, part.ocr, engines, opts)
+        number = part.invoice.invoice_number.value if part.invoice and part.invoice.invoice_number else None
+        if number is not None and number in seen:
+            repeated.append(result_of("document.repeated_invoice", "info", f"文件中重复的发票: {number}",
+                                      f"the file holds invoice {number} twice; it counts once",
+                                      doc=doc.sha256, fields=["invoice_number"], number=number,
+                                      pages=",".join(map(str, part.page_span)), first=seen[number]))
+            continue
+        if number is not None:
+            seen[number] = part.document_id
+        parts.append(part)
+    return parts, repeated
+
+
 def process_document(
     data: bytes,
     filename: str,
@@ -158,7 +189,11 @@ def process_document(
         result.signals, forensic_checks = signals
         result.checks += forensic_checks
     reader = READERS.get(kind)
-    if pages and reader is not None:
+    groups = invoice_groups(pages) if kind == "invoice" and len(pages) > 1 else []
+    if len(groups) > 1 and reader is not None:
+        result.parts, repeated = _split(run, result, reader, doc, pages, groups, engines, opts)
+        result.checks += repeated
+    elif pages and reader is not None:
         _read_as(run, result, reader, doc, pages, engines, opts)
     if doc.einvoice is not None:
         # The file's own signatures whatever it was read as; its invoice data against the invoice read.
@@ -167,8 +202,10 @@ def process_document(
         result.checks += run.stage("einvoice", lambda: check_einvoice(einvoice, result.invoice,
                                                                        document_id=doc.sha256), list[CheckResult]())
     # Said at once, so the merchant can retake a blurred or cut-off photo before the application is decided.
-    result.checks += run.stage("quality", lambda: check_quality(result, kind, doc.pages[0].image if doc.pages
-                                                                else None), list[CheckResult]())
+    for unit in result.units():
+        first = doc.pages[unit.page_span[0] - 1] if unit.page_span else (doc.pages[0] if doc.pages else None)
+        unit.checks += run.stage("quality", lambda u=unit, f=first: check_quality(  # type: ignore[misc]
+            u, kind, f.image if f is not None else None), list[CheckResult]())
     if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
         # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
         # classified as (a tight crop of a storefront can read as "other").

@@ -95,3 +95,12 @@ class DocumentResult(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[StageError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+    parts: list[DocumentResult] = Field(default_factory=list, description=(
+        "A file holding several invoices: one result per invoice (its sales-list pages with it), each its own "
+        "document `<id>:<n>`; the file's own result then carries no evidence of its own."))
+    page_span: list[int] = Field(default_factory=list, description="For a part: the file's pages (1-based) it "
+                                                                   "was read from.")
+
+    def units(self) -> list[DocumentResult]:
+        """The documents this result stands for as evidence: its parts when it was split, else itself."""
+        return list(self.parts) or [self]

@@ -148,15 +148,17 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
     view.pages = [PageView(n=p.page, width=p.width, height=p.height,
                            lines=[(ln.id, " ".join(f"{x:.0f},{y:.0f}" for x, y in ln.polygon)) for ln in p.lines])
                   for p in result.ocr]
-    evidence = next((e for e in (result.invoice, result.licence, result.contract, result.shop) if e is not None), None)
-    if evidence is not None:
-        for path, f in _walk(evidence.model_dump(mode="json")):
+    # A file of several invoices shows each invoice's fields, prefixed `invoice N.`, on the pages they came from.
+    for n, unit in enumerate(result.units(), start=1):
+        evidence = next((e for e in (unit.invoice, unit.licence, unit.contract, unit.shop) if e is not None), None)
+        prefix = f"invoice {n}." if result.parts else ""
+        for path, f in _walk(evidence.model_dump(mode="json")) if evidence is not None else []:
             view.fields.append(FieldView(
-                path=path, name=next((p for p in reversed(path.split(".")) if not p.isdigit()), path),
+                path=prefix + path, name=next((p for p in reversed(path.split(".")) if not p.isdigit()), path),
                 value=str(f["value"]), confidence=float(f["confidence"]), source=str(f["source"]),
                 page=int(f.get("page") or 1), lines=list(f.get("lines") or []), box=_box(f, polygons),
                 disputed=f.get("disputed")))
-    view.checks = result.checks
+    view.checks = [*result.checks, *(c for part in result.parts for c in part.checks)]
     return view, result
 
 
@@ -185,6 +187,7 @@ def build_case(s: Session, app: Application) -> CaseView:
         by_sha[d.sha256] = view
         if result is not None:
             by_sha[result.document_id] = view  # a group's pages were read as one joined PDF
+            by_sha.update((part.document_id, view) for part in result.parts)  # invoices of a file of several
     assessment = Assessment.model_validate_json(app.assessment_json) if app.assessment_json else None
     tenant_apps: set[str] = set()
     raised: list[tuple[CheckResult, DocView | None]] = [(c, None) for c in (assessment.checks if assessment else [])]

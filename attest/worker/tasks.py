@@ -179,7 +179,8 @@ def assess_application_job(ctx: Context, target: str) -> None:
                      submitted_at=submitted.isoformat())
     assessment = assess_application(who, results, policy=ctx.policy, patterns=ctx.patterns, submission=sub)
     if ctx.patterns is not None:
-        ctx.patterns.remember(sub, results)  # idempotent: a re-run after a crash stores nothing twice
+        # Idempotent: a re-run after a crash stores nothing twice. A file of several invoices is each of them.
+        ctx.patterns.remember(sub, [unit for r in results for unit in r.units()])
     if earlier is None:
         trail = record_application(who, results, assessment, at=submitted)
     else:

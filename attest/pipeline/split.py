@@ -1,0 +1,43 @@
+"""Several invoices in one file: which pages are which invoice. A page printing an invoice title and an invoice
+number starts an invoice; a sales-list page (销货清单) joins the invoice whose number it prints, else the one
+before it; any other page joins the invoice before it. The words are data (`invoice_layout.yaml`, `split:`)."""
+
+from __future__ import annotations
+
+import re
+
+from attest.data import pattern
+from attest.layout.normalize import squash
+from attest.schemas.ocr import OcrPage
+
+_NUMBER = re.compile(r"(?<!\d)(\d{8}|\d{20})(?!\d)")
+
+
+def _text(page: OcrPage) -> str:
+    return "".join(squash(ln.text) for ln in page.lines)
+
+
+def _starts_invoice(page: OcrPage) -> bool:
+    lines = [squash(ln.text) for ln in page.lines]
+    titled = any(pattern("invoice_layout", "split", "title").search(t) and len(t) <= 24 for t in lines)
+    numbered = any(pattern("invoice_layout", "split", "number_label").search(t) for t in lines)
+    return titled and numbered and not pattern("invoice_layout", "split", "list_title").search(_text(page))
+
+
+def invoice_groups(pages: list[OcrPage]) -> list[list[int]]:
+    """Page indices per invoice, in file order; one group when the file holds one invoice (or none)."""
+    groups: list[list[int]] = []
+    numbers: list[set[str]] = []
+    for i, page in enumerate(pages):
+        text = _text(page)
+        if _starts_invoice(page) or not groups:
+            groups.append([i])
+            numbers.append(set(_NUMBER.findall(text)))
+            continue
+        if pattern("invoice_layout", "split", "list_title").search(text):
+            printed = set(_NUMBER.findall(text))
+            owner = next((g for g, nums in zip(groups, numbers, strict=True) if nums & printed), groups[-1])
+            owner.append(i)
+        else:
+            groups[-1].append(i)
+    return groups
