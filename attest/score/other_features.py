@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from attest.layout.normalize import squash
@@ -14,6 +15,7 @@ from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score.policy import Policy
+from attest.verify.roles import role_of
 
 
 @dataclass
@@ -46,6 +48,19 @@ def _age(merchant: MerchantProfile, docs: Sequence[DocumentResult], by_doc: dict
 def _presence(docs: Sequence[DocumentResult], by_doc: dict[str, list[CheckResult]]) -> tuple[Decimal, list[Ref]]:
     refs = [Ref(document=d.document_id, field="image") for d in docs
             if d.classification.kind == "shop_photo" and d.shop is not None and _clean(d, by_doc)]
+    return Decimal(len(refs)), refs
+
+
+def _signed(merchant: MerchantProfile, docs: Sequence[DocumentResult], by_doc: dict[str, list[CheckResult]],
+            policy: Policy) -> tuple[Decimal, list[Ref]]:
+    """Sales invoices in the window whose file is signed, intact, by a signer under a trust anchor: the issuing
+    system vouches for every figure, the strongest invoice evidence there is."""
+    start = merchant.application_date - timedelta(days=policy.evidence.sales_window_days)
+    refs = [Ref(document=d.document_id, field="file") for d in docs
+            if d.invoice is not None and d.einvoice is not None and role_of(d.invoice, merchant) == "sale"
+            and d.invoice.issue_date is not None and start <= d.invoice.issue_date.value <= merchant.application_date
+            and any(sig.intact and sig.anchored for sig in d.einvoice.signatures)
+            and not any(c.severity == "fail" for c in [*d.checks, *by_doc.get(d.document_id, [])])]
     return Decimal(len(refs)), refs
 
 
@@ -87,6 +102,9 @@ def compute_other_features(merchant: MerchantProfile, documents: Sequence[Docume
     age, age_refs = _age(merchant, documents, by_doc, policy)
     presence, presence_refs = _presence(documents, by_doc)
     backlog, backlog_refs = _backlog(merchant, documents, by_doc, policy)
+    signed, signed_refs = _signed(merchant, documents, by_doc, policy)
     return OtherFeatures(
-        values={"business_age_years": age, "physical_presence": presence, "contract_backlog": backlog},
-        refs={"business_age_years": age_refs, "physical_presence": presence_refs, "contract_backlog": backlog_refs})
+        values={"business_age_years": age, "physical_presence": presence, "contract_backlog": backlog,
+                "signed_einvoices": signed},
+        refs={"business_age_years": age_refs, "physical_presence": presence_refs, "contract_backlog": backlog_refs,
+              "signed_einvoices": signed_refs})

@@ -83,9 +83,9 @@ class Outcomes(BaseModel):
                                         description="Check codes (at warn) that mark a document as not read.")
 
 
-DEFAULT_POLICY = "credit-v3"
+DEFAULT_POLICY = "credit-v4"
 # Features a policy may add: read from licences, shop photos and contracts (attest/score/other_features.py).
-OPTIONAL_FEATURES = ("business_age_years", "physical_presence", "contract_backlog")
+OPTIONAL_FEATURES = ("business_age_years", "physical_presence", "contract_backlog", "signed_einvoices")
 REQUIRED_FEATURES = ("verified_annual_sales", "sales_invoice_count", "counterparty_diversity",
                      "verified_annual_purchases")
 
