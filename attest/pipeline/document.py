@@ -138,7 +138,8 @@ def _split(run: StageRun, result: DocumentResult, reader: Reader, doc: Document,
             pages=len(group), classification=result.classification, ocr=[pages[i] for i in group],
             pages_read=[pages[i].page for i in group if pages[i].engine != "skipped"],
             page_span=[i + 1 for i in group])
-        sub = doc.model_copy(update={"pages": [doc.pages[i] for i in group]})
+        # The part is its own document: its checks and any model call name the part, not the file.
+        sub = doc.model_copy(update={"pages": [doc.pages[i] for i in group], "sha256": part.document_id})
         _read_as(run, part, reader, sub, part.ocr, engines, opts)
         number = part.invoice.invoice_number.value if part.invoice and part.invoice.invoice_number else None
         if number is not None and number in seen:
@@ -199,8 +200,14 @@ def process_document(
         # The file's own signatures whatever it was read as; its invoice data against the invoice read.
         einvoice = doc.einvoice
         result.einvoice = einvoice
-        result.checks += run.stage("einvoice", lambda: check_einvoice(einvoice, result.invoice,
-                                                                       document_id=doc.sha256), list[CheckResult]())
+        file_checks = run.stage("einvoice", lambda: check_einvoice(einvoice, result.invoice,
+                                                                    document_id=doc.sha256), list[CheckResult]())
+        result.checks += file_checks
+        for part in result.parts:
+            # A broken file breaks every invoice in it: each part carries the file's failures as its own.
+            part.checks += [c.model_copy(update={"refs": [r.model_copy(update={"document": part.document_id})
+                                                          for r in c.refs]})
+                            for c in file_checks if c.severity == "fail"]
     # Said at once, so the merchant can retake a blurred or cut-off photo before the application is decided.
     for unit in result.units():
         first = doc.pages[unit.page_span[0] - 1] if unit.page_span else (doc.pages[0] if doc.pages else None)

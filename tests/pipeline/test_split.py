@@ -49,6 +49,8 @@ def test_each_invoice_of_a_merged_file_is_its_own_document(engines: Engines) -> 
     for part, name in zip(result.parts, MERGED, strict=False):
         hits = field_hits("invoice", {k: v for k, v in _flat(part).items()}, labels[Path(name).stem])
         assert all(hits.values()), (name, [k for k, ok in hits.items() if not ok])
+    for part in result.parts:  # each part's findings name the part, so the score weighs them on its invoice
+        assert part.checks and all(r.document == part.document_id for c in part.checks for r in c.refs)
     repeated = [c for c in result.checks if c.code == "document.repeated_invoice"]
     assert len(repeated) == 1 and repeated[0].details["pages"] == "4"
     assert result.invoice is None and result.units() == result.parts
