@@ -54,3 +54,18 @@ def test_fields_boxes_and_both_readings() -> None:
     assert "<span>大模型</span>杭州华盛&lt;b&gt;服装&lt;/b&gt;有限公司" in html  # the model's reading, escaped
     assert "<span>规则</span>杭州华盛服装有限公司" in html  # and the rules' beside it
     assert "<b>" not in html
+
+
+def test_every_feature_of_every_shipped_policy_has_its_words() -> None:
+    """The case page names each contribution by `feature.<name>`; a policy feature without words would show the
+    raw key (the browser test's English toggle catches it late, this at once)."""
+    from importlib import resources
+
+    from attest.score import load_policy
+    from attest.web.templating import messages
+
+    names = {p.name.removesuffix(".yaml") for p in resources.files("attest.data").joinpath("policies").iterdir()
+             if p.name.endswith(".yaml")}
+    features = {f for name in names for f in load_policy(name).features}
+    missing = [f for f in sorted(features) if not {"zh", "en"} <= set(messages().get(f"feature.{f}", {}))]
+    assert not missing, missing
