@@ -5,28 +5,18 @@ no revocation lookup. An algorithm pyHanko cannot verify here (SM2 in a PDF) is 
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import logging
-from functools import cache
 from typing import Any
 
-from attest.data import load
+from attest.ingest import anchors
 from attest.schemas.einvoice import SignatureReport
 
 # pyHanko logs an untrusted path (every signer until a bank anchors its authority) as an error with a
 # traceback; the report carries that finding instead.
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
-
-
-@cache
-def _anchor_certificates() -> tuple[Any, ...]:
-    from asn1crypto import x509
-
-    return tuple(x509.Certificate.load(base64.b64decode(a["certificate"]))
-                 for a in load("trust_anchors").get("anchors") or [])
 
 
 def _report(embedded: Any, index: int) -> SignatureReport:
@@ -37,7 +27,7 @@ def _report(embedded: Any, index: int) -> SignatureReport:
 
     report = SignatureReport(entry=f"signature {index + 1} ({embedded.field_name})", references=1)
     report.method = embedded.signer_info["signature_algorithm"]["algorithm"].dotted
-    context = ValidationContext(trust_roots=list(_anchor_certificates()), allow_fetching=False,
+    context = ValidationContext(trust_roots=list(anchors.trust_anchors()), allow_fetching=False,
                                 revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(embedded, context)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from attest.extract.flat import flat_fields
-from attest.ingest.ofd import signature
+from attest.ingest import anchors
 from attest.pipeline import Engines, process_document
 from eval.realdocs import JUDGED
 from eval.render.ofd import Signer, invoice_ofd
@@ -47,7 +47,7 @@ def test_a_signer_under_an_anchored_authority_is_trusted(monkeypatch: pytest.Mon
     before = {c.code: c.severity for c in process_document(data, "s.ofd", engines=engines).checks
               if c.code.startswith("einvoice.signature")}
     assert before == {"einvoice.signature.intact": "pass", "einvoice.signature.signer": "info"}
-    monkeypatch.setattr(signature, "_anchors", lambda: (CA,))  # the bank anchors the authority, not the signer
+    monkeypatch.setattr(anchors, "trust_anchors", lambda: (CA,))  # the bank anchors the authority, not the signer
     result = process_document(data, "s.ofd", engines=engines)
     report = result.einvoice.signatures[0]  # type: ignore[union-attr]
     assert report.anchored and report.signer == "测试省税务局发票监制章" and report.seal_name == "测试发票专用章"
@@ -63,7 +63,7 @@ def test_a_certificate_the_anchor_did_not_sign_is_not_anchored(monkeypatch: pyte
     fake = Signer(SIGNER_KEY, certificate("测试省税务局发票监制章", SIGNER_KEY, "测试税务电子证书管理中心", forger,
                                           serial=3))
     _, data = _invoice(12, fake)
-    monkeypatch.setattr(signature, "_anchors", lambda: (CA,))
+    monkeypatch.setattr(anchors, "trust_anchors", lambda: (CA,))
     result = process_document(data, "s.ofd", engines=engines)
     assert result.einvoice.signatures[0].intact and not result.einvoice.signatures[0].anchored  # type: ignore[union-attr]
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from attest.ingest.ofd import signature
+from attest.ingest import anchors
 from attest.pipeline import Engines, assess_application, process_document
 from attest.schemas.decision import MerchantProfile
 from attest.score import load_policy
@@ -39,7 +39,7 @@ def _signed_points(assessment) -> tuple[str, int] | None:  # type: ignore[no-unt
 
 def test_an_anchored_signed_invoice_earns_trust_under_credit_v4(monkeypatch: pytest.MonkeyPatch,
                                                                 engines: Engines) -> None:
-    monkeypatch.setattr(signature, "_anchors", lambda: (CA,))
+    monkeypatch.setattr(anchors, "trust_anchors", lambda: (CA,))
     result, merchant = _signed_invoice(engines)
     v4 = assess_application(merchant, [result], policy=load_policy("credit-v4"))
     assert _signed_points(v4) == ("SIGNED_EINVOICES_SOME", 5)

@@ -16,8 +16,7 @@ import pytest
 from asn1crypto import core, x509
 
 from attest.cn.gm import der_elements, sm3
-from attest.ingest import ingest
-from attest.ingest.ofd import signature
+from attest.ingest import anchors, ingest
 from attest.pipeline import Engines, process_document
 from attest.schemas.document import DocumentResult
 from attest.settings import LimitSettings, OcrSettings
@@ -137,7 +136,7 @@ def test_a_signer_the_bank_anchors_is_trusted(monkeypatch: pytest.MonkeyPatch, e
     digest = doc.einvoice.signatures[0].certificate_sha256  # type: ignore[union-attr]
     signed_value = core.load(_entries(SIGNED[0])["Doc_0/Signs/Sign_0/SignedValue.dat"])
     cert = x509.Certificate.load(bytes(der_elements(signed_value)[1].contents))  # the signer's, after toSign
-    monkeypatch.setattr(signature, "_anchors", lambda: (cert,))
+    monkeypatch.setattr(anchors, "trust_anchors", lambda: (cert,))
     result = _read(SIGNED[0].read_bytes(), engines)
     assert _codes(result)["einvoice.signature.signer"] == "pass"
     assert result.einvoice.signatures[0].anchored and result.einvoice.signatures[0].certificate_sha256 == digest  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import Element
 
 from attest.data import load
 from attest.errors import DocumentUnreadable
@@ -42,8 +43,7 @@ def _object_texts(doc: OfdDocument) -> dict[tuple[str, str], str]:
     return out
 
 
-def _tags(pkg: Package, doc: OfdDocument, names: dict[str, str]) -> dict[str, str]:
-    document = pkg.xml(doc.document_entry)
+def _tags(pkg: Package, doc: OfdDocument, document: Element, names: dict[str, str]) -> dict[str, str]:
     loc = text_of(document, "CustomTags")
     found = pkg.xml_at(loc, base=posixpath.dirname(doc.document_entry)) if loc else None
     if found is None:
@@ -60,8 +60,7 @@ def _tags(pkg: Package, doc: OfdDocument, names: dict[str, str]) -> dict[str, st
     return out
 
 
-def _attachments(pkg: Package, doc: OfdDocument, names: dict[str, str]) -> dict[str, str]:
-    document = pkg.xml(doc.document_entry)
+def _attachments(pkg: Package, doc: OfdDocument, document: Element, names: dict[str, str]) -> dict[str, str]:
     loc = text_of(document, "Attachments")
     found = pkg.xml_at(loc, base=posixpath.dirname(doc.document_entry)) if loc else None
     out: dict[str, str] = {}
@@ -88,8 +87,9 @@ def invoice_data(pkg: Package, doc: OfdDocument) -> tuple[dict[str, str], dict[s
     custom = {spec["custom_data"][k]: v for k, v in doc.custom_data.items() if k in spec["custom_data"]}
     data: dict[str, str] = {}
     sources: dict[str, str] = {}
-    readers = (("attachment", lambda: _attachments(pkg, doc, spec["attachments"])),
-               ("custom_tag", lambda: _tags(pkg, doc, spec["custom_tags"])), ("custom_data", lambda: custom))
+    document = pkg.xml(doc.document_entry)  # parsed once for both sources that start from it
+    readers = (("attachment", lambda: _attachments(pkg, doc, document, spec["attachments"])),
+               ("custom_tag", lambda: _tags(pkg, doc, document, spec["custom_tags"])), ("custom_data", lambda: custom))
     for source, read in readers:
         try:
             values = read()

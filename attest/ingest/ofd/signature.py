@@ -16,14 +16,13 @@ import hashlib
 import posixpath
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from asn1crypto import core, x509
 
 from attest.cn.gm import der_elements, sm3, verify_sm2
-from attest.data import load
 from attest.errors import DocumentUnreadable
+from attest.ingest import anchors
 from attest.ingest.ofd.package import Package, child, children, text_of
 from attest.schemas.einvoice import SignatureReport
 
@@ -38,19 +37,13 @@ def _bits(value: core.Asn1Value) -> bytes:
     return bytes(value.contents[1:]) if value.tag == 3 else bytes(value.contents)
 
 
-@cache
-def _anchors() -> tuple[x509.Certificate, ...]:
-    return tuple(x509.Certificate.load(base64.b64decode(a["certificate"]))
-                 for a in load("trust_anchors").get("anchors") or [])
-
-
 def _public_key(cert: x509.Certificate) -> bytes:
     return _bits(cert["tbs_certificate"]["subject_public_key_info"]["public_key"])
 
 
 def _anchored(cert: x509.Certificate) -> bool:
     own = hashlib.sha256(cert.dump()).digest()
-    for anchor in _anchors():
+    for anchor in anchors.trust_anchors():
         if hashlib.sha256(anchor.dump()).digest() == own:
             return True
         if anchor.subject == cert.issuer and verify_sm2(_public_key(anchor), _bits(cert["signature_value"]),
