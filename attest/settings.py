@@ -41,6 +41,9 @@ class OcrSettings(BaseModel):
     paddle_model_dir: Path | None = Field(
         None, description="Folder holding local PaddleOCR det/rec/cls model folders (paddleocr engine only)."
     )
+    find_page: bool = Field(
+        True, description="Find the sheet in a photo of paper (on a desk, cloth or another sheet, seen at an angle) "
+        "and square it before OCR; the page's `flattened` corners map its boxes back onto the upload.")
     pdf_render_width: int = Field(2000, description="Pixel width PDF pages are rendered at.")
     use_pdf_text_layer: bool = Field(
         True, description="Use a PDF's own text layer instead of OCR when it is present and sane."

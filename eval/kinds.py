@@ -27,6 +27,7 @@ from eval.render.shop import make_shop, render_shop, screen_recapture
 from eval.synth import generate
 
 TODAY = date(2026, 11, 28)
+PHENOMENA_KEY = "_phenomena"  # what a hard photo was given (not a field): shown beside its misses
 KINDS = (*EVIDENCE_KINDS, "other")
 
 
@@ -79,17 +80,21 @@ def sample_hard(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:
     """The same document photographed the hard way (eval/render/hard.py); shop photos and others as they are."""
     from attest.ingest.combine import pages_to_pdf
     from attest.settings import LimitSettings
-    from eval.render.hard import hard_photo
+    from eval.render.hard import choose_phenomena, hard_photo
     from eval.render.invoice import render_invoice
     from eval.render.truth import make_truth
 
     rng = random.Random(f"hard:{kind}:{seed}")
     if kind == "invoice":
         truth = make_truth(random.Random(seed), TODAY)
-        return hard_photo(render_invoice(truth, rng), rng), truth.flat()
+        page = render_invoice(truth, rng)
+        chosen = choose_phenomena(rng)
+        return hard_photo(page, rng, chosen), {**truth.flat(), PHENOMENA_KEY: chosen}
     if kind == "business_license":
         lt = make_licence(rng, TODAY)
-        return hard_photo(render_licence(lt, rng), rng), lt.flat()
+        page = render_licence(lt, rng)
+        chosen = choose_phenomena(rng)
+        return hard_photo(page, rng, chosen), {**lt.flat(), PHENOMENA_KEY: chosen}
     if kind == "contract":  # every page photographed, joined in order as the service joins grouped photos
         t = make_contract(rng, TODAY)
         shots = [hard_photo(page, rng, ("wood", "perspective", "shadow")) for page in render_contract(t, rng)]
@@ -101,6 +106,16 @@ def _field_hits(kind: str, got: dict[str, Any], want: dict[str, Any]) -> dict[st
     if kind == "invoice":
         return compare_invoice(got, want)
     return {k: norm(k, got.get(k)) == norm(k, v) for k, v in want.items()}
+
+
+def _value(flat: dict[str, Any], field: str) -> Any:
+    """A flat field by its compared name; `items.N.key` looks inside the item list."""
+    parts = field.split(".")
+    if parts[0] != "items" or len(parts) != 3:
+        return len(flat.get("items") or []) if field == "items.count" else flat.get(field)
+    items = flat.get("items") or []
+    n = int(parts[1])
+    return items[n].get(parts[2]) if n < len(items) else None
 
 
 def forgeries(seed: int) -> list[tuple[str, str, bytes]]:
@@ -124,28 +139,40 @@ def forgeries(seed: int) -> list[tuple[str, str, bytes]]:
     return out
 
 
-def run(engines: Engines, n: int, *, hard: bool = False) -> dict[str, Any]:
+def run(engines: Engines, n: int, *, hard: bool = False, kinds: tuple[str, ...] = KINDS,
+        show_misses: bool = False, forged: bool = True) -> dict[str, Any]:
     opts = ProcessOptions(today=TODAY)
     confusion: Counter[tuple[str, str]] = Counter()
     hits: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
     totals: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
     genuine_fails: Counter[str] = Counter()
-    for kind in KINDS:
+    for kind in kinds:
         for seed in range(n):
             data, truth = (sample_hard if hard else sample)(kind, seed)
+            phenomena = truth.pop(PHENOMENA_KEY, ())
             result = process_document(data, f"{kind}-{seed}", engines=engines, options=opts)
             confusion[(kind, result.classification.kind)] += 1
-            genuine_fails.update(c.code for c in result.checks if c.severity == "fail")
-            for field, ok in _field_hits(kind, flat_fields(result), truth).items():
+            fails = [c.code for c in result.checks if c.severity == "fail"]
+            genuine_fails.update(fails)
+            got = flat_fields(result)
+            missed = []
+            for field, ok in _field_hits(kind, got, truth).items():
                 name = field.split(".")[-1] if field.startswith("items.") else field
                 totals[kind][name] += 1
                 hits[kind][name] += ok
+                if not ok:
+                    missed.append(f"{field}: {_value(got, field)!r} for {_value(truth, field)!r}")
+            if show_misses and (missed or fails or result.classification.kind != kind):
+                print(f"{kind}-{seed} [{', '.join(phenomena)}] as {result.classification.kind}"
+                      f"{' fails ' + ','.join(fails) if fails else ''}")
+                for line in missed:
+                    print(f"   {line}")
     caught: Counter[str] = Counter()
-    for seed in range(n):
+    for seed in range(n if forged else 0):
         for name, code, data in forgeries(seed):
             result = process_document(data, name, engines=engines, options=opts)
             caught[name] += any(c.code == code and c.severity in ("fail", "warn") for c in result.checks)
-    accuracy = sum(confusion[(k, k)] for k in KINDS) / max(sum(confusion.values()), 1)
+    accuracy = sum(confusion[(k, k)] for k in kinds) / max(sum(confusion.values()), 1)
     return {
         "classification_accuracy": round(accuracy, 4),
         "confusion": {t: {p: confusion[(t, p)] for p in KINDS} for t in KINDS},
@@ -163,11 +190,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20, help="documents per kind, and forgeries per kind")
     parser.add_argument("--hard", action="store_true", help="the hard-photos mix: paper on wood or cloth, stacks, "
                         "perspective, shadows, perforations, overlays, low resolution, 90° turns")
+    parser.add_argument("--kind", action="append", choices=KINDS, help="only these kinds (repeatable); "
+                        "forgeries are then skipped")
+    parser.add_argument("--show-misses", action="store_true", help="each document's missed fields, failed "
+                        "checks and, for hard photos, what it was given")
     args = parser.parse_args()
     from attest.ocr import create_ocr_engine
     from attest.settings import get_settings
 
-    result = run(Engines(ocr=create_ocr_engine(get_settings().ocr)), args.n, hard=args.hard)
+    result = run(Engines(ocr=create_ocr_engine(get_settings().ocr)), args.n, hard=args.hard,
+                 kinds=tuple(args.kind or KINDS), show_misses=args.show_misses, forged=not args.kind)
     print(f"{'labelled / predicted':<20}" + "".join(f"{k[:12]:>14}" for k in KINDS))
     for t in KINDS:
         print(f"{t:<20}" + "".join(f"{result['confusion'][t][p]:>14}" for p in KINDS))

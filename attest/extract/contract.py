@@ -35,10 +35,10 @@ def _lines(pages: Sequence[OcrPage]) -> list[Line]:
     """Every page's lines, pages stacked top to bottom so reading order runs through the document."""
     out, offset = [], 0.0
     for page in pages:
-        skew = page_skew(page.lines)
+        skew = page_skew(ln for ln in page.lines if not ln.overlay)
         skew = skew if abs(skew) > 0.5 else 0.0
         for ln in page.lines:
-            if not ln.text.strip():
+            if not ln.text.strip() or ln.overlay:
                 continue
             line = Line.of(ln, skew, (page.width / 2, page.height / 2))
             box = Box(line.box.x0, line.box.y0 + offset, line.box.x1, line.box.y1 + offset)

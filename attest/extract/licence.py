@@ -105,9 +105,10 @@ def _seal_authority(seals: Sequence[Seal], address: Field[str] | None) -> Field[
 
 def extract_licence(page: OcrPage, seals: Sequence[Seal] = (), qr_text: str | None = None) -> LicenceEvidence:
     """Every licence field with provenance; the authority comes from the seal's ring text when readable."""
-    skew = page_skew(page.lines)
+    skew = page_skew(ln for ln in page.lines if not ln.overlay)
     skew = skew if abs(skew) > 0.5 else 0.0
-    lines = [Line.of(ln, skew, (page.width / 2, page.height / 2)) for ln in page.lines if ln.text.strip()]
+    centre = (page.width / 2, page.height / 2)
+    lines = [Line.of(ln, skew, centre) for ln in page.lines if ln.text.strip() and not ln.overlay]
     spec = load("licence_layout")
     lines = join_spaced_labels(lines, spec["spaced_labels"], pattern("licence_layout", "column_labels"))
     ev = LicenceEvidence()

@@ -17,15 +17,17 @@ from attest.findings import result as result_of
 from attest.forensics import examine
 from attest.ingest import ingest
 from attest.ocr import OcrEngine, turn_upright
+from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.ocr.ink import annotate_red_ink
+from attest.ocr.overlays import read_under_overlays
 from attest.ocr.under_seals import read_under_seals
 from attest.patterns.fingerprint import photo_fingerprint
 from attest.pipeline.readers import READERS, Reader, Reading
 from attest.pipeline.split import invoice_groups
 from attest.pipeline.stages import StageRun
 from attest.schemas.checks import CheckResult
-from attest.schemas.document import Classification, Document, DocumentResult, SealInfo, StageError
-from attest.schemas.ocr import OcrPage
+from attest.schemas.document import Classification, Document, DocumentResult, PageImage, SealInfo, StageError
+from attest.schemas.ocr import OcrPage, PageQuad
 from attest.settings import LimitSettings, OcrSettings
 from attest.verify.einvoice import check_einvoice
 from attest.verify.injection import check_injected_instructions
@@ -61,6 +63,19 @@ def _scanned_pages_to_read(doc: Document, settings: OcrSettings) -> set[int]:
     return set(range(first)) | set(range(n - last, n))
 
 
+def _read_picture(page: PageImage, engine: OcrEngine, settings: OcrSettings) -> OcrPage:
+    """OCR of a picture page; a photo of paper is first cut out and squared (`attest/ocr/flatten.py`). The
+    page's picture becomes what was read (flattened, turned upright), so boxes and pixels line up downstream."""
+    found = find_page(page.image) if settings.find_page else None
+    picture = flatten(page.image, found.corners, settings.max_side) if found is not None else page.image
+    ocr_page = engine.read(picture, page=page.index + 1)
+    if found is not None:
+        ocr_page.flattened = PageQuad(width=page.image.width, height=page.image.height,
+                                      corners=turned_corners(found.corners, ocr_page.rotation))
+    page.image = turn_upright(picture, ocr_page.rotation)
+    return ocr_page
+
+
 def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list[OcrPage]:
     pages = []
     wanted = _scanned_pages_to_read(doc, settings)
@@ -69,16 +84,24 @@ def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list
             pages.append(OcrPage(page=page.index + 1, width=page.image.width, height=page.image.height, lines=[],
                                  engine="skipped", engine_version="-"))
             continue
-        if page.text_layer is not None:
-            ocr_page = page.text_layer
-        else:
-            ocr_page = engine.read(page.image, page=page.index + 1)
-            page.image = turn_upright(page.image, ocr_page.rotation)
+        ocr_page = page.text_layer if page.text_layer is not None else _read_picture(page, engine, settings)
         annotate_red_ink(ocr_page, page.image)
         if page.text_layer is None:
             ocr_page = read_under_seals(ocr_page, page.image, engine)
         pages.append(ocr_page)
     return pages
+
+
+def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine) -> list[OcrPage]:
+    """A document's pictures with notes written across them marked and the print under them read (a shop's
+    big sign letters are no note: shop photos never come here)."""
+    out = []
+    for page, ocr_page in zip(doc.pages, pages, strict=True):
+        if page.text_layer is None and ocr_page.engine != "skipped":
+            ocr_page = read_under_overlays(ocr_page, page.image, engine)
+            annotate_red_ink(ocr_page, page.image)
+        out.append(ocr_page)
+    return out
 
 
 def _with_model(run: StageRun, result: DocumentResult, reader: Reader, pages: list[OcrPage], doc: Document,
@@ -190,6 +213,9 @@ def process_document(
         result.signals, forensic_checks = signals
         result.checks += forensic_checks
     reader = READERS.get(kind)
+    if reader is not None and kind != "shop_photo":
+        pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr), pages)
+        result.ocr = pages
     groups = invoice_groups(pages) if kind == "invoice" and len(pages) > 1 else []
     if len(groups) > 1 and reader is not None:
         result.parts, repeated = _split(run, result, reader, doc, pages, groups, engines, opts)

@@ -17,6 +17,7 @@ from typing import Literal
 from PIL import Image
 
 from attest.ingest import ingest
+from attest.layout.quad import upload_size
 from attest.ocr.base import turn_upright
 from attest.schemas.document import DocumentResult
 from attest.settings import Settings
@@ -61,9 +62,11 @@ def write_previews(root: Path, doc_id: str, data: bytes, result: DocumentResult,
     """Render every page of a read document at both sizes."""
     doc = ingest(data, result.filename, limits=settings.limits, ocr=settings.ocr)
     for page, ocr_page in zip(doc.pages, result.ocr, strict=False):
-        image = turn_upright(page.image, ocr_page.rotation)
-        if image.size != (ocr_page.width, ocr_page.height):
-            image = image.resize((ocr_page.width, ocr_page.height))  # the boxes' coordinate space
+        # A flattened photo is shown as taken (its boxes are mapped back onto it); any other page as read.
+        image = page.image if ocr_page.flattened is not None else turn_upright(page.image, ocr_page.rotation)
+        size = upload_size(ocr_page)
+        if image.size != size:
+            image = image.resize(size)  # the boxes' coordinate space
         full = _scaled(image, "full")
         thumb = _scaled(full, "thumb")  # from the full picture: far fewer pixels to filter
         _write(preview_path(root, doc_id, ocr_page.page, "full"), _jpeg(full, "full"))

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attest.audit.chain import AuditEvent, load_jsonl, verify_chain
+from attest.layout.quad import to_upload, upload_size
 from attest.review.actions import CLOSED, uplift_cap
 from attest.review.rules import ReviewRules, load_review_rules
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment
 from attest.schemas.document import DocumentResult
+from attest.schemas.ocr import OcrPage
 from attest.score import load_policy
 from attest.store.models import Application, Document, Merchant, Reviewer
 
@@ -127,15 +129,20 @@ def _walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _box(f: dict[str, Any], polygons: dict[str, list[tuple[float, float]]]) -> Box | None:
+def _box(f: dict[str, Any], polygons: dict[str, list[tuple[float, float]]],
+         pages: dict[int, OcrPage]) -> Box | None:
+    """The field's box on the picture the reviewer sees (a flattened photo's boxes go back onto the photo)."""
     if f.get("bbox"):
         x0, y0, x1, y1 = f["bbox"]
-        return float(x0), float(y0), float(x1), float(y1)
-    points = [p for line in f.get("lines", []) for p in polygons.get(line, [])]
+        page = pages.get(int(f.get("page") or 1))
+        corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        points = to_upload(page, corners) if page is not None else corners
+    else:
+        points = [p for line in f.get("lines", []) for p in polygons.get(line, [])]
     if not points:
         return None
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
+    return float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
 
 
 def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
@@ -144,9 +151,12 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
                    kind=result.classification.kind if result else None, error=d.error_message)
     if result is None:
         return view, None
-    polygons = {ln.id: ln.polygon for p in result.ocr for ln in p.lines}
-    view.pages = [PageView(n=p.page, width=p.width, height=p.height,
-                           lines=[(ln.id, " ".join(f"{x:.0f},{y:.0f}" for x, y in ln.polygon)) for ln in p.lines])
+    # Boxes as drawn over the upload: a photo whose page was flattened before reading shows as taken.
+    polygons = {ln.id: to_upload(p, ln.polygon) for p in result.ocr for ln in p.lines}
+    pages = {p.page: p for p in result.ocr}
+    view.pages = [PageView(n=p.page, width=upload_size(p)[0], height=upload_size(p)[1],
+                           lines=[(ln.id, " ".join(f"{x:.0f},{y:.0f}" for x, y in polygons[ln.id]))
+                                  for ln in p.lines])
                   for p in result.ocr]
     # A file of several invoices shows each invoice's fields, prefixed `invoice N.`, on the pages they came from.
     for n, unit in enumerate(result.units(), start=1):
@@ -156,7 +166,7 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
             view.fields.append(FieldView(
                 path=prefix + path, name=next((p for p in reversed(path.split(".")) if not p.isdigit()), path),
                 value=str(f["value"]), confidence=float(f["confidence"]), source=str(f["source"]),
-                page=int(f.get("page") or 1), lines=list(f.get("lines") or []), box=_box(f, polygons),
+                page=int(f.get("page") or 1), lines=list(f.get("lines") or []), box=_box(f, polygons, pages),
                 disputed=f.get("disputed")))
     view.checks = [*result.checks, *(c for part in result.parts for c in part.checks)]
     return view, result

@@ -36,11 +36,15 @@ def _background(size: tuple[int, int], rng: random.Random, kind: str) -> Image.I
 
 
 def _perforate(page: Image.Image, rng: random.Random) -> Image.Image:
-    """Holes along one side, as on continuous-form (dot-matrix) invoices."""
-    out = page.convert("RGBA")
-    d = ImageDraw.Draw(out)
+    """A sprocket strip with holes along one side, as on continuous-form (dot-matrix) invoices: the strip is
+    paper beside the form, so the holes never punch through print."""
     r = max(6, page.width // 150)
-    x = rng.choice([r * 3, page.width - r * 3])
+    strip = r * 6
+    out = Image.new("RGBA", (page.width + strip, page.height), (250, 250, 247, 255))
+    on_left = rng.random() < 0.5
+    out.paste(page.convert("RGBA"), (strip if on_left else 0, 0))
+    d = ImageDraw.Draw(out)
+    x = strip // 2 if on_left else page.width + strip // 2
     for y in range(r * 4, page.height - r * 2, r * 5):
         d.ellipse((x - r, y - r, x + r, y + r), fill=(0, 0, 0, 0))
     return out
@@ -71,10 +75,14 @@ def _shadow(arr: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.asarray(arr * (shade * light)[..., None], dtype=np.float32)
 
 
+def choose_phenomena(rng: random.Random) -> tuple[str, ...]:
+    """A random few: a background, perspective, and three of the rest."""
+    return (rng.choice(["wood", "cloth"]), "perspective", *rng.sample(PHENOMENA[2:], 3))
+
+
 def hard_photo(page: Image.Image, rng: random.Random, phenomena: tuple[str, ...] | None = None) -> bytes:
     """JPEG bytes of `page` photographed the hard way; `phenomena` picks which (default: a random few)."""
-    chosen = set(phenomena if phenomena is not None else
-                 [rng.choice(["wood", "cloth"]), "perspective", *rng.sample(PHENOMENA[2:], 3)])
+    chosen = set(phenomena if phenomena is not None else choose_phenomena(rng))
     sheet = page.convert("RGBA")
     if "perforated" in chosen:
         sheet = _perforate(sheet, rng)

@@ -27,11 +27,11 @@ def _kind(ev: InvoiceEvidence) -> InvoiceKind:
 
 def extract_invoice(page: OcrPage, qr_text: str | None = None) -> InvoiceEvidence:
     """Read every field of one invoice face from its OCR page (and the QR text, if one was decoded)."""
-    skew = page_skew(page.lines)
+    skew = page_skew(ln for ln in page.lines if not ln.overlay)
     # Below half a degree the rows still line up; above it, boxes are turned level before any pairing.
     skew = skew if abs(skew) > 0.5 else 0.0
     centre = (page.width / 2, page.height / 2)
-    lines = [Line.of(ln, skew, centre) for ln in page.lines if ln.text.strip()]
+    lines = [Line.of(ln, skew, centre) for ln in page.lines if ln.text.strip() and not ln.overlay]
     ev = InvoiceEvidence()
     read_header(lines, float(page.height or max((ln.box.y1 for ln in lines), default=1.0)), ev)
     read_parties(lines, ev)
