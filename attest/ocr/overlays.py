@@ -43,8 +43,10 @@ def overlay_ids(page: OcrPage) -> set[str]:
     out = set()
     for ln in page.lines:
         h = _height(ln)
+        # A seal's ring text runs aslant too: red aslant lines are seals (attest/extract/seal.py) unless giant.
         if h >= spec["height_ratio"] * typical or (
-                abs(_tilt(ln) - level) >= spec["tilt_degrees"] and h >= spec["tilted_height_ratio"] * typical):
+                abs(_tilt(ln) - level) >= spec["tilt_degrees"] and h >= spec["tilted_height_ratio"] * typical
+                and ln.red_ink < spec["seal_red_ink"]):
             out.add(ln.id)
     return out
 
