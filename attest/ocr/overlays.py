@@ -44,9 +44,14 @@ def overlay_ids(page: OcrPage) -> set[str]:
     for ln in page.lines:
         h = _height(ln)
         # A seal's ring text runs aslant too: red aslant lines are seals (attest/extract/seal.py) unless giant.
-        if h >= spec["height_ratio"] * typical or (
-                abs(_tilt(ln) - level) >= spec["tilt_degrees"] and h >= spec["tilted_height_ratio"] * typical
-                and ln.red_ink < spec["seal_red_ink"]):
+        aslant = (abs(_tilt(ln) - level) >= spec["tilt_degrees"] and h >= spec["tilted_height_ratio"] * typical
+                  and ln.red_ink < spec["seal_red_ink"])
+        # Giant letters are a note only where they lie across print and are read one or two at a time (a big
+        # note's letters come apart): a title, even with a seal over it, is a run of letters.
+        giant = h >= spec["height_ratio"] * typical and len(ln.text.strip()) <= spec["giant_max_chars"] and any(
+            other is not ln and _height(other) < spec["height_ratio"] * typical
+            and _overlap(ln.bbox, other.bbox) > 0.3 for other in page.lines)
+        if aslant or giant:
             out.add(ln.id)
     return out
 
