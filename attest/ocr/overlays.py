@@ -16,6 +16,7 @@ from PIL import Image
 
 from attest.data import load
 from attest.ocr.base import OcrEngine
+from attest.ocr.under_seals import box_overlap
 from attest.schemas.ocr import OcrLine, OcrPage
 
 
@@ -50,7 +51,7 @@ def overlay_ids(page: OcrPage) -> set[str]:
         # note's letters come apart): a title, even with a seal over it, is a run of letters.
         giant = h >= spec["height_ratio"] * typical and len(ln.text.strip()) <= spec["giant_max_chars"] and any(
             other is not ln and _height(other) < spec["height_ratio"] * typical
-            and _overlap(ln.bbox, other.bbox) > 0.3 for other in page.lines)
+            and box_overlap(ln.bbox, other.bbox) > 0.3 for other in page.lines)
         if aslant or giant:
             out.add(ln.id)
     return out
@@ -62,15 +63,6 @@ def without_colour(image: Image.Image, spread: int) -> Image.Image:
     coloured = (arr.max(axis=2) - arr.min(axis=2)) > spread
     grey = np.where(coloured, arr.max(axis=2), arr.mean(axis=2)).clip(0, 255).astype(np.uint8)
     return Image.fromarray(np.stack([grey] * 3, axis=2))
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(smaller, 1.0)
 
 
 def _strip_phrases(line: OcrLine, phrases: list[str]) -> OcrLine:
@@ -115,7 +107,7 @@ def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine) ->
                                        confidence=ln.confidence, polygon=box), phrases)
         if len(moved.text) < spec["min_chars"]:
             continue
-        same = [old for old in print_lines if _overlap(old.bbox, moved.bbox) > 0.3]
+        same = [old for old in print_lines if box_overlap(old.bbox, moved.bbox) > 0.3]
         if same:
             continue  # read before: what was read there stays
         added.append(moved)

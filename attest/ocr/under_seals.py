@@ -16,7 +16,7 @@ from attest.ocr.ink import annotate_red_ink, seal_blobs, without_red
 from attest.schemas.ocr import OcrLine, OcrPage
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def box_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
     """Intersection as a share of the smaller box."""
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
@@ -42,7 +42,7 @@ def _hidden(page: OcrPage, blob: tuple[int, int, int, int]) -> bool:
     x0, y0, x1, y1 = blob
     q = (y1 - y0) / 4
     middle = (x0, y0 + q, x1, y1 - q)
-    return not any(_overlap(ln.bbox, middle) > 0.2 and not _seal_own(ln, blob) for ln in page.lines)
+    return not any(box_overlap(ln.bbox, middle) > 0.2 and not _seal_own(ln, blob) for ln in page.lines)
 
 
 def _dark_print_under(image: Image.Image, blob: tuple[int, int, int, int]) -> bool:
@@ -76,7 +76,7 @@ def read_under_seals(page: OcrPage, image: Image.Image, engine: OcrEngine) -> Oc
                 continue
             moved = OcrLine(id=f"p{page.page}-l{len(lines)}", text=ln.text, confidence=ln.confidence,
                             polygon=[(x + left, y + top) for x, y in ln.polygon])
-            if any(_overlap(old.bbox, moved.bbox) > 0.3 for old in lines):
+            if any(box_overlap(old.bbox, moved.bbox) > 0.3 for old in lines):
                 continue  # what was read there stays as read (red titles of e-invoices are print too)
             lines.append(moved)
     if len(lines) == len(page.lines):
