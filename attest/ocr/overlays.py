@@ -73,14 +73,15 @@ def _strip_phrases(line: OcrLine, phrases: list[str]) -> OcrLine:
 
 
 def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine) -> OcrPage:
-    """`page` with overlay lines marked, their phrases cut out of print lines, and the print under them read."""
+    """`page` with overlay lines marked, the note's phrases cut out of print lines the OCR joined them onto, and
+    the print under the notes read again."""
     spec = load("overlays")
     phrases = [p for p in spec["phrases"] if p]
     marked = overlay_ids(page)
+    if not marked:
+        return page  # no note on the page: a phrase in its print (a scope's 仅供…) is print
     lines = [ln.model_copy(update={"overlay": True}) if ln.id in marked else _strip_phrases(ln, phrases)
              for ln in page.lines]
-    if not marked:
-        return page if lines == page.lines else page.model_copy(update={"lines": lines})
     sx, sy = image.width / max(page.width, 1), image.height / max(page.height, 1)
     y0 = min(ln.bbox[1] for ln in lines if ln.overlay)
     y1 = max(ln.bbox[3] for ln in lines if ln.overlay)

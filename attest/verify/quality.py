@@ -76,7 +76,9 @@ def _picture_findings(result_: DocumentResult, image: Image.Image, doc: str, spe
     if gray.mean() < spec["min_brightness"]:
         out.append(_say("dark", doc, ["image"]))
     stats = result_.classification.image or {}
-    is_photo = stats.get("white_share", 1.0) < spec["photo_max_white_share"]
+    # A photo of paper squared before reading is mostly paper-white now, and still a photo that can glare.
+    is_photo = (page is not None and page.flattened is not None) or \
+        stats.get("white_share", 1.0) < spec["photo_max_white_share"]
     if is_photo and float((rgb.min(axis=2) >= spec["glare_level"]).mean()) > spec["max_glare_share"]:
         out.append(_say("glare", doc, ["image"]))
     if page is not None and _sharpness(gray) < spec["min_sharpness"] \

@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from attest.extract.flat import flat_fields
 from attest.ingest.image import decode_image
 from attest.layout.quad import to_upload, upload_size
 from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.pipeline import Engines, ProcessOptions, process_document
-from attest.settings import LimitSettings
+from attest.schemas.ocr import OcrPage, PageQuad
+from attest.settings import LimitSettings, OcrSettings
 from eval.kinds import _field_hits, sample_hard
 from eval.photo import _coeffs
 from eval.render.hard import _background
@@ -80,8 +82,6 @@ def test_flattened_boxes_map_back_onto_the_photo() -> None:
     assert found is not None
     flat = flatten(photo, found.corners, 2000)
     assert max(flat.size) <= 2000
-    from attest.schemas.ocr import OcrPage, PageQuad
-
     page = OcrPage(page=1, width=flat.width, height=flat.height, lines=[], engine="t", engine_version="1",
                    flattened=PageQuad(width=photo.width, height=photo.height, corners=found.corners))
     back = to_upload(page, [(0, 0), (flat.width, 0), (flat.width, flat.height), (0, flat.height),
@@ -104,16 +104,9 @@ def test_a_hard_photo_of_an_invoice_reads_its_table(engines: Engines) -> None:
     page = result.ocr[0]
     assert page.flattened is not None
     assert (page.flattened.width, page.flattened.height) == Image.open(io.BytesIO(data)).size
-    hits = _field_hits("invoice", _flat(result), truth)
+    hits = _field_hits("invoice", flat_fields(result), truth)
     assert hits["items.count"] and sum(hits.values()) / len(hits) >= 0.9, [k for k, v in hits.items() if not v]
     without = process_document(data, "desk.jpg", engines=engines,
-                               options=ProcessOptions(today=TODAY, ocr=ProcessOptions().ocr.model_copy(
-                                   update={"find_page": False})))
+                               options=ProcessOptions(today=TODAY, ocr=OcrSettings(find_page=False)))
     assert without.ocr[0].flattened is None
-    assert sum(_field_hits("invoice", _flat(without), truth).values()) < sum(hits.values())
-
-
-def _flat(result: object) -> dict[str, object]:
-    from attest.extract.flat import flat_fields
-
-    return flat_fields(result)  # type: ignore[arg-type]
+    assert sum(_field_hits("invoice", flat_fields(without), truth).values()) < sum(hits.values())

@@ -83,3 +83,21 @@ def test_unreadable_evidence_asks_for_a_retake_instead_of_declining(engines, opt
     policy = load_policy()
     strict = policy.model_copy(update={"outcomes": policy.outcomes.model_copy(update={"unreadable_means": "decline"})})
     assert assess_application(merchant, [nothing], policy=strict).decision.outcome == "decline"
+
+
+@pytest.mark.slow
+def test_glare_on_a_photographed_sheet_is_said_after_it_is_squared(engines, options) -> None:
+    """Flattened, the photo is mostly paper-white like a scan, but it is a photo: its glare is still said."""
+    import random
+
+    from PIL import ImageDraw
+
+    from eval.render.hard import hard_photo
+
+    sheet = _licence()
+    d = ImageDraw.Draw(sheet)
+    d.ellipse((sheet.width * 0.05, sheet.height * 0.55, sheet.width * 0.55, sheet.height * 0.95), fill="white")
+    data = hard_photo(sheet, random.Random(2), ("wood", "perspective"))
+    result = process_document(data, "glare.jpg", engines=engines, options=options)
+    assert result.ocr[0].flattened is not None
+    assert _codes(result).get("quality.glare") == "info", _codes(result)

@@ -1,0 +1,54 @@
+"""Notes across a page: giant letters lying across print, or lines aslant of it, are marked and never a value;
+a title standing alone, a seal's aslant ring and a phrase printed in a value on a page without a note stay
+print."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from attest.ocr.overlays import overlay_ids, read_under_overlays
+from attest.pipeline import Engines, ProcessOptions, process_document
+from attest.schemas.ocr import OcrLine, OcrPage
+from eval.kinds import sample_hard
+from eval.synth import TODAY
+
+
+def _line(n: int, text: str, x0: float, y0: float, x1: float, y1: float, *, red: float = 0.0,
+          tilt: float = 0.0) -> OcrLine:
+    return OcrLine(id=f"p1-l{n}", text=text, confidence=0.99, red_ink=red,
+                   polygon=[(x0, y0), (x1, y0 + tilt), (x1, y1 + tilt), (x0, y1)])
+
+
+def _page(extra: list[OcrLine]) -> OcrPage:
+    rows = [_line(i, f"第{i}行印刷文字内容", 100, 100 + 40 * i, 600, 130 + 40 * i) for i in range(8)]
+    return OcrPage(page=1, width=1000, height=800, lines=rows + extra, engine="t", engine_version="1")
+
+
+def test_giant_letters_across_print_and_aslant_lines_are_notes() -> None:
+    giant = _line(20, "供", 100, 120, 400, 290)            # letters 170 px high over rows 1–4
+    aslant = _line(21, "仅供存档", 200, 300, 520, 360, tilt=-90)
+    assert overlay_ids(_page([giant, aslant])) == {"p1-l20", "p1-l21"}
+
+
+def test_a_title_a_seal_ring_and_plain_print_are_not_notes() -> None:
+    title = _line(20, "营业执照", 650, 20, 950, 120)        # giant, but a run of letters standing alone
+    title_under_seal = _line(21, "增值税专用发票", 100, 0, 600, 95)
+    ring = _line(22, "杭州宏图", 700, 300, 800, 340, red=0.9, tilt=-60)
+    assert overlay_ids(_page([title, title_under_seal, ring])) == set()
+
+
+def test_a_phrase_in_print_is_kept_on_a_page_without_a_note() -> None:
+    page = _page([_line(20, "经营范围仅限办公使用复印无效", 100, 500, 600, 530)])
+    assert read_under_overlays(page, Image.new("RGB", (1000, 800), "white"), engine=None) is page  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_a_note_stamped_across_a_licence_copy_is_no_part_of_its_values(engines: Engines) -> None:
+    data, truth = sample_hard("business_license", 4)   # 复印无效 aslant over a low-resolution photo
+    result = process_document(data, "copy.jpg", engines=engines, options=ProcessOptions(today=TODAY))
+    assert any(ln.overlay for ln in result.ocr[0].lines)
+    assert result.licence is not None
+    for name in ("name", "company_type", "legal_representative", "business_term", "address"):
+        field = getattr(result.licence, name)
+        assert field is not None and field.value == truth[name], (name, field)
