@@ -62,6 +62,8 @@ def check_glyph_size(ev: InvoiceEvidence, image: Image.Image, *, document_id: st
     if len(heights) < spec["min_figures"]:
         return []
     median = statistics.median(heights.values())
+    if median < spec["min_median_px"]:
+        return []  # figures a few pixels high: one pixel either way is a fifth of their size, no verdict
     odd = [(k, round(h / median, 2)) for k, h in heights.items()
            if not spec["min_ratio"] <= h / median <= spec["max_ratio"]]
     if not odd:

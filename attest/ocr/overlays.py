@@ -2,7 +2,7 @@
 
 They cover print the readers need (an address, a table row) and their big letters break rows apart. A line is
 an overlay when it is far taller than the page's print or runs aslant of it (`data/overlays.yaml`); it is
-marked `overlay` (kept for the reviewer, never a value), and its region is read again in the picture's
+marked `overlay` (kept for the reviewer, never a value), and the whole page is read again in the picture's
 brightest channel, where blue pen and red stamp ink turn nearly paper-white and black print stays black.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from attest.data import load
 from attest.ocr.base import OcrEngine
@@ -57,11 +58,62 @@ def overlay_ids(page: OcrPage) -> set[str]:
     return out
 
 
-def without_colour(image: Image.Image, spread: int) -> Image.Image:
-    """Coloured ink (pen, stamp) turned to paper; black and grey print kept as it is."""
-    arr = np.asarray(image.convert("RGB")).astype(np.int16)
-    coloured = (arr.max(axis=2) - arr.min(axis=2)) > spread
-    grey = np.where(coloured, arr.max(axis=2), arr.mean(axis=2)).clip(0, 255).astype(np.uint8)
+def _paper_brightness(bright: np.ndarray) -> np.ndarray:
+    """The paper's own brightness around each pixel: the brightest nearby, at a scale where letters and pen
+    strokes are thin, so a shadow or a dim corner is measured and print is not."""
+    h, w = bright.shape
+    step = max(1, min(h, w) // 150)
+    small = Image.fromarray(bright).resize((max(1, w // step), max(1, h // step)), Image.Resampling.BOX)
+    paper = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(3))
+    out: np.ndarray = np.maximum(np.asarray(paper.resize((w, h), Image.Resampling.BILINEAR), dtype=np.float32), 1.0)
+    return out
+
+
+def _hue_distance(hue: np.ndarray, of: float) -> np.ndarray:
+    d = np.abs(hue - of)
+    out: np.ndarray = np.minimum(d, 256 - d)  # PIL's hue runs 0–255 around the circle
+    return out
+
+
+def without_note(image: Image.Image, note_boxes: list[tuple[float, float, float, float]],
+                 spec: dict[str, Any]) -> Image.Image:
+    """The picture in even grey light with the note's ink taken off, the print under it kept.
+
+    A note is one ink (blue pen, red stamp) laid over the page, translucent: where it crosses paper it shows
+    at one brightness, where it crosses print it is darker. Its hue is read from inside `note_boxes` (the note
+    lines the OCR found, in the picture's pixels); every pixel of that hue is un-laid by stretching the ink's
+    range back to paper-to-print. Other coloured print (a brown form, a seal) keeps its brightest channel, as
+    grey. Each pixel is taken relative to the paper around it, so a note in a shadow fades like one in light.
+    """
+    rgb = image.convert("RGB")
+    arr = np.asarray(rgb).astype(np.float32)
+    bright = arr.max(axis=2)
+    paper = _paper_brightness(bright.astype(np.uint8))
+    coloured = (bright - arr.min(axis=2)) > spec["colour_spread"]
+    level = np.where(coloured, bright, arr.mean(axis=2)) / paper
+    hue = np.asarray(rgb.convert("HSV"), dtype=np.float32)[..., 0]
+    inside = np.zeros(coloured.shape, dtype=bool)
+    for x0, y0, x1, y1 in note_boxes:
+        inside[max(0, int(y0)):max(0, int(y1)) + 1, max(0, int(x0)):max(0, int(x1)) + 1] = True
+    sample = coloured & inside
+    if sample.sum() < spec["min_ink_pixels"]:
+        ink = np.zeros_like(coloured)
+    else:
+        counts = np.bincount(hue[sample].astype(np.int64), minlength=256)
+        note_hue = float(np.argmax(np.convolve(np.concatenate([counts[-8:], counts, counts[:8]]),
+                                               np.ones(17), mode="valid")))
+        ink = coloured & (_hue_distance(hue, note_hue) <= spec["hue_tolerance"])
+        # The ink's soft edges blend into the paper with less colour: the pixels beside the ink are ink too.
+        ink = np.asarray(Image.fromarray(ink).filter(ImageFilter.MaxFilter(5)), dtype=bool)
+        over_paper = float(np.median(level[ink & inside & coloured]))
+        over_print = over_paper * spec["ink_over_print"]
+        # Inside the ink its brightest channel: the rim's blend of ink and paper has too little colour to count
+        # as coloured, and its plain grey would draw the note's outline back in.
+        stretched = (bright / paper - over_print) / max(over_paper - over_print, 1e-3)
+        # What is left light within the ink is its rim (JPEG ringing, a shadow's edge), not print: paper.
+        stretched = np.where(stretched >= spec["ink_rim_above"], 1.0, stretched)
+        level = np.where(ink, stretched, level)
+    grey = (level * 255).clip(0, 255).astype(np.uint8)
     return Image.fromarray(np.stack([grey] * 3, axis=2))
 
 
@@ -83,27 +135,24 @@ def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine) ->
     lines = [ln.model_copy(update={"overlay": True}) if ln.id in marked else _strip_phrases(ln, phrases)
              for ln in page.lines]
     sx, sy = image.width / max(page.width, 1), image.height / max(page.height, 1)
-    y0 = min(ln.bbox[1] for ln in lines if ln.overlay)
-    y1 = max(ln.bbox[3] for ln in lines if ln.overlay)
-    # The whole width of the rows the notes cross: the print they hide runs on beyond them.
-    left, top, right, bottom = 0, max(0, int(y0 * sy)), image.width, min(image.height, int(y1 * sy) + 1)
-    if bottom - top < 8:
-        return page.model_copy(update={"lines": lines})
-    crop = without_colour(image.crop((left, top, right, bottom)), spec["colour_spread"])
+    # The whole page: the OCR reads a big note only in part (two of its four letters, say), so the lines it
+    # found do not tell how far the note's strokes reach; the print they hide can be anywhere under them.
+    note_boxes = [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1 in (ln.bbox for ln in lines if ln.overlay)]
+    plain = without_note(image, note_boxes, spec)
     # Small print (a low-resolution photo) is enlarged first: the detector misses letters a dozen pixels high.
     typical = statistics.median(_height(ln) for ln in lines if not ln.overlay and len(ln.text.strip()) >= 2)
     zoom = min(spec["max_zoom"], max(1.0, spec["min_letter_px"] / max(typical * sy, 1.0)))
     if zoom > 1.0:
-        crop = crop.resize((round(crop.width * zoom), round(crop.height * zoom)), Image.Resampling.BICUBIC)
-    found = engine.read(crop, page.page, orient=False)
-    # Crop pixels → page pixels: x_page = (x_crop / zoom + left) / sx.
-    sx, sy, left, top = sx * zoom, sy * zoom, round(left * zoom), round(top * zoom)
+        plain = plain.resize((round(plain.width * zoom), round(plain.height * zoom)), Image.Resampling.BICUBIC)
+    found = engine.read(plain, page.page, orient=False)
+    # Re-read pixels → page pixels: x_page = x_read / zoom / sx.
+    sx, sy = sx * zoom, sy * zoom
     print_lines = [ln for ln in lines if not ln.overlay]
     added: list[OcrLine] = []
     for ln in found.lines:
         if len(ln.text.strip()) < spec["min_chars"] or ln.confidence < spec["min_confidence"]:
             continue
-        box = [((x + left) / sx, (y + top) / sy) for x, y in ln.polygon]
+        box = [(x / sx, y / sy) for x, y in ln.polygon]
         moved = _strip_phrases(OcrLine(id=f"p{page.page}-l{len(lines) + len(added)}", text=ln.text,
                                        confidence=ln.confidence, polygon=box), phrases)
         if len(moved.text) < spec["min_chars"]:

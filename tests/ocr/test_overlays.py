@@ -4,10 +4,12 @@ print."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from attest.ocr.overlays import overlay_ids, read_under_overlays
+from attest.data import load
+from attest.ocr.overlays import overlay_ids, read_under_overlays, without_note
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.ocr import OcrLine, OcrPage
 from eval.kinds import sample_hard
@@ -41,6 +43,44 @@ def test_a_title_a_seal_ring_and_plain_print_are_not_notes() -> None:
 def test_a_phrase_in_print_is_kept_on_a_page_without_a_note() -> None:
     page = _page([_line(20, "经营范围仅限办公使用复印无效", 100, 500, 600, 530)])
     assert read_under_overlays(page, Image.new("RGB", (1000, 800), "white"), engine=None) is page  # type: ignore[arg-type]
+
+
+def _strokes(d: ImageDraw.ImageDraw, top: int, colour: tuple[int, int, int]) -> None:
+    """A row of print: letter strokes 3 px wide, 24 px high."""
+    for x in range(100, 500, 12):
+        d.rectangle((x, top, x + 2, top + 24), fill=colour)
+
+
+def test_a_translucent_note_comes_off_in_light_and_shadow_and_the_print_under_it_stays() -> None:
+    paper = Image.new("RGB", (600, 300), (250, 250, 246))
+    d = ImageDraw.Draw(paper)
+    _strokes(d, 100, (20, 20, 20))                                # black print
+    _strokes(d, 200, (150, 70, 50))                               # the form's brown print
+    note = Image.new("RGBA", paper.size, (0, 0, 0, 0))
+    ImageDraw.Draw(note).rectangle((250, 60, 330, 280), fill=(30, 60, 170, 150))   # blue pen, 60 % cover
+    page = np.asarray(Image.alpha_composite(paper.convert("RGBA"), note).convert("RGB"), dtype=np.float32)
+    page *= np.linspace(0.55, 1.0, page.shape[1])[None, :, None]     # a shadow fading out to the right
+    photo = Image.fromarray(page.astype(np.uint8))
+    out = np.asarray(without_note(photo, [(250, 60, 330, 280)], load("overlays")).convert("L"))
+    assert out[70:90, 260:320].min() >= 230            # the note over paper
+    assert out[150:180, 260:320].min() >= 230
+    stroke_under, stroke_beside, brown = out[105:120, 268:271], out[105:120, 124:127], out[205:220, 124:127]
+    assert stroke_under.max() <= 90                    # black print under the note
+    assert stroke_beside.max() <= 90                   # and beside it in the deep shadow
+    assert brown.max() <= 200                          # brown print is print, not the note's ink
+    assert out[105:120, 129:134].min() >= 230          # paper between strokes in the shadow: evened out
+
+
+@pytest.mark.slow
+def test_a_note_across_an_invoice_header_leaves_its_table_read(engines: Engines) -> None:
+    # 仅供贷款使用 in blue pen across 数量, 单价 and 金额 of a low-resolution photo of a perforated form.
+    data, truth = sample_hard("invoice", 5)
+    result = process_document(data, "copy.jpg", engines=engines, options=ProcessOptions(today=TODAY))
+    assert result.invoice is not None
+    item = result.invoice.items[0]
+    assert (item.qty and str(item.qty.value), item.amount and str(item.amount.value)) == (
+        truth["items"][0]["qty"], truth["items"][0]["amount"])
+    assert [c.code for c in result.checks if c.severity == "fail"] == []
 
 
 @pytest.mark.slow

@@ -80,12 +80,25 @@ def _join_split_chars(row: list[Line]) -> list[Line]:
 
 
 def _missing_amount(row: list[Line], columns: list[Column]) -> list[Column]:
-    """金额 is the one column between 单价 and 税率 on every layout: unreadable header text there is it."""
+    """金额 is the column just left of 税率 on every layout: unreadable header text there is it.
+
+    Right of 单价 everything up to 税率 is 金额; where 单价 was not read either (a note written across the
+    header), only the header text nearest 税率 is. Where nothing was read between 单价 and 税率, 金额 still
+    stands in the middle between them.
+    """
     names = {c.name: c for c in columns}
-    if "amount" in names or "unit_price" not in names or "tax_rate" not in names:
+    if "amount" in names or "tax_rate" not in names:
         return []
-    lo, hi = names["unit_price"].x1, names["tax_rate"].x0
+    hi = names["tax_rate"].x0
+    left = [c for c in columns if c.x1 <= hi]
+    if not left:
+        return []
+    lo = max(c.x1 for c in left)
     between = [ln for ln in row if ln.box.x0 >= lo and ln.box.x1 <= hi]
+    if "unit_price" not in names or names["unit_price"].x1 < lo:
+        between = sorted(between, key=lambda ln: ln.box.x1)[-1:]
+    elif not between:
+        return [Column("amount", lo + (hi - lo) * 0.4, hi - (hi - lo) * 0.4)]
     if not between:
         return []
     return [Column("amount", min(ln.box.x0 for ln in between), max(ln.box.x1 for ln in between))]
@@ -133,10 +146,13 @@ def _split_line(line: Line, columns: list[Column]) -> list[Cell]:
 
 
 def _fix_types(cells: list[Cell]) -> list[Cell]:
-    """A rate standing a little into the amount column, or a number into the rate column, goes home."""
+    """A rate standing a little into the amount column, or a number into the rate column, goes home; a bare
+    number is never a unit (件, 吨, 千克): where 数量 was not read in the header it lands there, and is the count."""
     for cell in cells:
         text = squash(cell.text).replace("¥", "")
-        if cell.column in NUMERIC and _RATE.match(text) and "%" in text:
+        if cell.column == "unit" and _NUMBER.match(text) and not any(c.column == "qty" for c in cells):
+            cell.column = "qty"
+        elif cell.column in NUMERIC and _RATE.match(text) and "%" in text:
             cell.column = "tax_rate"
         elif cell.column == "tax_rate" and _NUMBER.match(text):
             cell.column = "amount" if not any(c.column == "amount" for c in cells) else "tax"
