@@ -22,9 +22,13 @@ def annotate_red_ink(page: OcrPage, image: Image.Image) -> None:
             continue
         rgb = crop.reshape(-1, 3).astype(np.int16)
         r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
+        # The paper's brightness here: in a shadow every level below scales with it, so a seal in a shadow is
+        # judged as it would be in full light, and grey paper is not taken for ink.
+        paper = float(np.percentile(rgb.max(axis=1), 90))
+        light = min(1.0, max(0.4, paper / 255))
         # Blur and JPEG turn a seal's red strokes pink: judge hue by how far red stands above the others.
-        red = (r - np.maximum(g, b) > 40) & (r > 120)
-        ink = (rgb.min(axis=1) < 160) | red
+        red = (r - np.maximum(g, b) > 40 * light) & (r > 120 * light)
+        ink = (rgb.min(axis=1) < min(160.0, paper - 50)) | red
         if not ink.any():
             continue
         line.red_ink = round(float(red[ink].mean()), 3)
