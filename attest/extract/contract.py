@@ -10,6 +10,7 @@ from typing import Any
 
 from attest.data import load, pattern
 from attest.extract.contract_amounts import read_amounts
+from attest.extract.contract_items import read_contract_items
 from attest.extract.contract_parties import read_parties, supplier_of
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.header import parse_date
@@ -78,6 +79,7 @@ def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> Co
     read_parties(lines, ev)
     supplier_of(lines, ev)
     read_amounts(lines, ev)
+    ev.items = read_contract_items(lines)
     for ln in lines:
         text = squash(ln.text)
         if ev.term_start is None and (m := _re("term").search(text)):
@@ -95,7 +97,13 @@ FLAT = ("contract_no", "title", "party_a", "party_b", "party_a_tax_id", "party_b
         "amount_cn", "signing_date", "signing_place", "term_start", "term_end")
 
 
-def flat_contract(ev: ContractEvidence) -> dict[str, str | None]:
+ITEM_FLAT = ("name", "brand", "model", "unit", "qty", "unit_price", "amount")
+
+
+def flat_contract(ev: ContractEvidence) -> dict[str, Any]:
     from attest.extract.flat import flat_value
 
-    return {k: flat_value(getattr(ev, k)) for k in FLAT}
+    out: dict[str, Any] = {k: flat_value(getattr(ev, k)) for k in FLAT}
+    if ev.items:  # only where a price table was read: most contracts have none
+        out["items"] = [{k: flat_value(getattr(it, k)) for k in ITEM_FLAT} for it in ev.items]
+    return out
