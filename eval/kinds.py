@@ -15,7 +15,8 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from attest.cn.fonts import cjk_font
+from PIL import Image, ImageDraw
 
 from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
@@ -42,7 +43,7 @@ def _other(rng: random.Random) -> tuple[bytes, dict[str, Any]]:
     if rng.random() < 0.5:
         img = Image.new("RGB", (1654, 1200), "white")
         d = ImageDraw.Draw(img)
-        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 36)
+        font = cjk_font("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 36)
         notice = ["关于春节放假安排的通知", "各位同事：", "根据国家规定，春节假期自二月十日起至十七日止，共八天。",
                   "请各部门提前做好工作安排，假期注意安全。", "行政部"]
         for i, text in enumerate(notice):

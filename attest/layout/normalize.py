@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import cache
-
-from attest.data import load
 
 _FULL_TO_HALF = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULL_TO_HALF[0x3000] = 0x20
@@ -26,18 +23,10 @@ def halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FULL_TO_HALF).translate(_PUNCT)
 
 
-@cache
-def _misread_words() -> tuple[tuple[str, str], ...]:
-    return tuple(load("ocr_confusions")["words"].items())
-
-
 def normalize(text: str) -> str:
-    """Half-width, one kind of colon and bracket, no spaces inside CJK runs (`名 称:` → `名称:`), and the OCR's
-    known misreadings that are no word at all put right (`data/ocr_confusions.yaml` `words`: 厦内 → 厦门)."""
+    """Half-width, one kind of colon and bracket, no spaces inside CJK runs (`名 称:` → `名称:`)."""
     text = halfwidth(text).strip()
     text = _SPACE_BETWEEN_CJK.sub("", text)
-    for wrong, right in _misread_words():
-        text = text.replace(wrong, right)
     return re.sub(r"\s+", " ", text)
 
 

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from attest.cn.fonts import cjk_font
+from PIL import Image, ImageDraw
 
 from attest.cn.amount_words import to_amount_words
 from eval.render.seal import draw_round_seal
@@ -71,7 +72,7 @@ def make_contract(rng: random.Random, today: date, *, supplier: tuple[str, str] 
 
 def _page(rng: random.Random, path: str) -> tuple[Image.Image, ImageDraw.ImageDraw, Any]:
     img = Image.new("RGB", (1654, 2339), (253, 253, 250))  # A4 at 200 dpi
-    return img, ImageDraw.Draw(img), lambda size: ImageFont.truetype(path, size)
+    return img, ImageDraw.Draw(img), lambda size: cjk_font(path, size)
 
 
 def render_contract(t: ContractTruth, rng: random.Random) -> list[Image.Image]:

@@ -11,7 +11,8 @@ import io
 import random
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from attest.cn.fonts import cjk_font
+from PIL import Image, ImageDraw, ImageFilter
 
 from eval.photo import _coeffs
 
@@ -57,7 +58,7 @@ def _overlay(page: Image.Image, rng: random.Random) -> Image.Image:
     d = ImageDraw.Draw(layer)
     size = page.width // 9
     colour = rng.choice([(30, 60, 170, 150), (200, 30, 30, 140)])
-    d.text((page.width * 0.25, page.height * 0.35), text, font=ImageFont.truetype(FONT, size), fill=colour)
+    d.text((page.width * 0.25, page.height * 0.35), text, font=cjk_font(FONT, size), fill=colour)
     layer = layer.rotate(rng.uniform(15, 35), center=(page.width / 2, page.height / 2))
     return Image.alpha_composite(page.convert("RGBA"), layer)
 

@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 import segno
+from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFont
 
 from eval.render.seal import draw_invoice_seal
@@ -40,7 +41,7 @@ class Canvas:
         self.drawn: list[tuple[str, tuple[float, float, float, float]]] = []  # text truth for OCR error rates
 
     def font(self, size: int) -> ImageFont.FreeTypeFont:
-        return ImageFont.truetype(self.font_path, round(size * self.scale))
+        return cjk_font(self.font_path, round(size * self.scale))
 
     def text(self, x: float, y: float, s: str, size: int = 30, fill: tuple[int, int, int] = INK,
              anchor: str = "la", record: bool = True) -> tuple[float, float, float, float]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import segno
+from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFont
 
 from attest.cn.uscc import check_char
@@ -85,7 +86,7 @@ def render_licence(t: LicenceTruth, rng: random.Random) -> Image.Image:
     dx, dy = rng.randint(-20, 20), rng.randint(-15, 15)
 
     def font(size: int) -> ImageFont.FreeTypeFont:
-        return ImageFont.truetype(path, size)
+        return cjk_font(path, size)
 
     d.rectangle((30, 30, 1970, 1370), outline=(190, 150, 60), width=10)
     d.text((1000 + dx, 130 + dy), "营业执照", font=font(120), fill=(30, 30, 30), anchor="ma")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+from attest.cn.fonts import cjk_font
+from PIL import Image, ImageDraw
 
 SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
@@ -23,7 +24,7 @@ def draw_round_seal(img: Image.Image, centre: tuple[int, int], radius: int, name
              cy + radius * 0.28 * math.sin(math.radians(-90 + k * 144))) for k in range(5)]
     d.polygon(star, fill=ink)
     size = max(12, int(radius * 0.24))
-    font = ImageFont.truetype(SEAL_FONT, size)
+    font = cjk_font(SEAL_FONT, size)
     span = min(250.0, 22.0 * len(name))  # degrees of arc the name occupies, centred on the top
     for i, ch in enumerate(name):
         angle = -90 - span / 2 + span * (i + 0.5) / len(name)
@@ -47,7 +48,7 @@ def draw_invoice_seal(img: Image.Image, centre: tuple[int, int], name: str, tax_
     ink = (*colour, rng.randint(170, 215))
     d.ellipse((cx - a, cy - b, cx + a, cy + b), outline=ink, width=6)
     size = 26
-    font = ImageFont.truetype(SEAL_FONT, size)
+    font = cjk_font(SEAL_FONT, size)
     span = min(220.0, 18.0 * len(name))
     for i, ch in enumerate(name):
         angle = math.radians(-90 - span / 2 + span * (i + 0.5) / len(name))
@@ -57,6 +58,6 @@ def draw_invoice_seal(img: Image.Image, centre: tuple[int, int], name: str, tax_
         normal = math.degrees(math.atan2(a * math.sin(angle), b * math.cos(angle)))  # outward, screen axes
         layer.alpha_composite(glyph.rotate(-(normal + 90), resample=Image.Resampling.BICUBIC),
                               (int(x - size), int(y - size)))
-    d.text((cx, cy + 8), tax_id, font=ImageFont.truetype(SEAL_FONT, 24), fill=ink, anchor="mm")
-    d.text((cx, cy + 58), "发票专用章", font=ImageFont.truetype(SEAL_FONT, 28), fill=ink, anchor="mm")
+    d.text((cx, cy + 8), tax_id, font=cjk_font(SEAL_FONT, 24), fill=ink, anchor="mm")
+    d.text((cx, cy + 58), "发票专用章", font=cjk_font(SEAL_FONT, 28), fill=ink, anchor="mm")
     img.paste(layer, (0, 0), layer)

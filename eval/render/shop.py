@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from attest.cn.fonts import cjk_font
+from PIL import Image, ImageDraw, ImageFilter
 
 from eval.photo import _coeffs
 from eval.render.truth import WORDS
@@ -59,10 +60,10 @@ def _inside(t: ShopTruth, rng: random.Random) -> Image.Image:
     img = Image.new("RGB", (w, h), tuple(rng.randint(150, 220) for _ in range(3)))
     d = ImageDraw.Draw(img)
     d.rectangle((0, int(h * 0.8), w, h), fill=tuple(rng.randint(80, 140) for _ in range(3)))  # floor
-    sign_font = ImageFont.truetype(rng.choice(FONTS), rng.randint(90, 120))
+    sign_font = cjk_font(rng.choice(FONTS), rng.randint(90, 120))
     d.rectangle((300, 60, 1300, 230), fill=(160, 30, 30))
     d.text((800, 145), t.shop_name, font=sign_font, fill=(255, 240, 200), anchor="mm")
-    small = ImageFont.truetype(FONTS[2], 30)
+    small = cjk_font(FONTS[2], 30)
     if t.scene == "shelf":
         for row in range(3):
             y = 330 + row * 260
@@ -94,9 +95,9 @@ def _scene(t: ShopTruth, rng: random.Random) -> Image.Image:
     board = tuple(rng.choice([(180, 20, 20), (20, 60, 150), (240, 200, 30), (30, 120, 60), (250, 250, 245)]))
     ink = (255, 255, 255) if sum(board) < 500 else (180, 20, 20)
     d.rectangle((120, 120, w - 120, 440), fill=board)
-    font = ImageFont.truetype(rng.choice(FONTS), rng.randint(130, 170))
+    font = cjk_font(rng.choice(FONTS), rng.randint(130, 170))
     d.text((w // 2, 250), t.shop_name, font=font, fill=ink, anchor="mm")
-    small = ImageFont.truetype(FONTS[2], 44)
+    small = cjk_font(FONTS[2], 44)
     lines = [s for s in (f"电话：{t.phone}" if t.phone else None, t.address) if s]
     for i, s in enumerate(lines):
         d.text((w // 2, 370 + i * 50 - (25 if len(lines) == 2 else 0)), s, font=small, fill=ink, anchor="mm")

@@ -43,7 +43,8 @@ def test_a_row_with_a_wrapped_name_under_a_header_with_an_unknown_column() -> No
 def test_no_table_and_clause_text_below_a_table_are_no_items() -> None:
     clauses = [line("甲方向乙方采购100台纯电搅拌车，合同总价为274728000.80元。", 150, 700, 1800, 750)]
     assert read_contract_items(clauses) == []
-    after = [line("本合同所述纯电动重卡，包括但不限于以上车型，乙方将会以价格说明函的形式于每月10", 253, 1400, 1818, 1450)]
+    after = [line("本合同所述纯电动重卡，包括但不限于以上车型，乙方将会以价格说明函的形式于每月10",
+                  253, 1400, 1818, 1450)]
     assert len(read_contract_items(HEADER + ROW + after)) == 1
 
 

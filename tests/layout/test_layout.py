@@ -26,15 +26,6 @@ def test_normalize_width_punctuation_and_cjk_spacing() -> None:
     assert normalize("No 45038815") == "No 45038815"  # spaces between Latin and digits stay
 
 
-def test_a_misread_that_is_no_word_is_put_right_and_a_real_word_kept() -> None:
-    assert normalize("开户行：中国银行厦内支行 7886641090097030") == "开户行:中国银行厦门支行 7886641090097030"
-    assert normalize("地址：厦内市嘉禾路187号") == "地址:厦门市嘉禾路187号"
-    assert normalize("内江市东兴区") == "内江市东兴区"   # 内 itself is print
-    raw = OcrLine(id="p1-l0", text="厦内市", confidence=0.9, polygon=[(0, 0), (60, 0), (60, 20), (0, 20)])
-    line = Line.of(raw)
-    assert (line.text, line.raw) == ("厦门市", "厦内市")   # what the OCR read stays on record
-
-
 def test_digit_confusions_only_where_numeric() -> None:
     assert digits_only("O33OO2OOO211") == "033002000211"
     assert digits_only("16197 83356 74145 07415") == "16197833567414507415"

@@ -9,6 +9,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from attest.cn.fonts import cjk_font
 from attest.ingest.ofd.content import Page, Path, Picture, Text
 
 _FACES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -18,7 +19,7 @@ _FACES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/
 def _font(px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for face in _FACES:
         try:
-            return ImageFont.truetype(face, max(px, 4))
+            return cjk_font(face, max(px, 4))
         except OSError:
             continue
     return ImageFont.load_default()
