@@ -1,7 +1,7 @@
 """A contract's price table (标的、价款): columns from the printed header, rows down to the totals.
 
-Names wrap inside their cell (`纯电动搅拌车` over `(4轴)`): a row with nothing but name text continues the row
-above. A row counts only when its figures are figures: a quantity, a price or an amount.
+Names wrap inside their cell (`纯电动搅拌车` over `(4轴)`), centred on their row: a row of name text only belongs
+to the nearest row of figures. An item counts only with a name and a figure: a quantity, a price or an amount.
 """
 
 from __future__ import annotations
