@@ -15,9 +15,9 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw
 
+from attest.cn.fonts import cjk_font
 from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.document import EVIDENCE_KINDS

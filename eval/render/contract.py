@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw
 
 from attest.cn.amount_words import to_amount_words
+from attest.cn.fonts import cjk_font
 from eval.render.seal import draw_round_seal
 from eval.render.truth import CITIES, ITEMS, PEOPLE, company, uscc
 

@@ -11,9 +11,9 @@ import io
 import random
 
 import numpy as np
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFilter
 
+from attest.cn.fonts import cjk_font
 from eval.photo import _coeffs
 
 PHENOMENA = ("wood", "cloth", "stack", "perspective", "shadow", "perforated", "overlay", "lowres", "turn90")

@@ -10,9 +10,9 @@ import random
 from decimal import Decimal
 
 import segno
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFont
 
+from attest.cn.fonts import cjk_font
 from eval.render.seal import draw_invoice_seal
 from eval.render.truth import InvoiceTruth
 

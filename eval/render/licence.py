@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import segno
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFont
 
+from attest.cn.fonts import cjk_font
 from attest.cn.uscc import check_char
 from eval.render.seal import draw_round_seal
 from eval.render.truth import CITIES, PEOPLE, WORDS, company, uscc

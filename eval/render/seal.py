@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import random
 
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw
+
+from attest.cn.fonts import cjk_font
 
 SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from attest.cn.fonts import cjk_font
 from PIL import Image, ImageDraw, ImageFilter
 
+from attest.cn.fonts import cjk_font
 from eval.photo import _coeffs
 from eval.render.truth import WORDS
 
