@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from attest.data import load
@@ -17,7 +16,6 @@ from attest.extract.invoice.common import field_of
 from attest.layout.geometry import Line, rows
 from attest.layout.normalize import parse_decimal, squash
 from attest.schemas.contract import ContractItem
-from attest.schemas.evidence import Field
 
 NUMERIC = ("qty", "unit_price", "amount")
 _FIGURE = re.compile(r"^[¥Y]?\d[\d,]*(?:\.\d+)?$")
@@ -39,8 +37,8 @@ def _spec() -> dict[str, Any]:
     return spec
 
 
-def _header(lines: Sequence[Line]) -> tuple[list[_Column], float, float] | None:
-    """The first row naming enough columns, with every header cell in its band; its top and bottom."""
+def _header(lines: Sequence[Line]) -> tuple[list[_Column], float] | None:
+    """The first row naming enough columns, with every header cell in its band; and where the band ends."""
     spec = _spec()
     patterns = {k: re.compile(v) for k, v in spec["columns"].items()}
     for row in rows(lines):
@@ -57,7 +55,7 @@ def _header(lines: Sequence[Line]) -> tuple[list[_Column], float, float] | None:
         columns += [_Column("", ln.box.x0, ln.box.x1) for ln in band if not any(
             c.x0 <= ln.box.cx <= c.x1 for c in columns)]
         columns.sort(key=lambda c: c.x0)
-        return columns, top, max([bottom, *(ln.box.y1 for ln in band)])
+        return columns, max([bottom, *(ln.box.y1 for ln in band)])
     return None
 
 
@@ -76,7 +74,7 @@ def _item(cells: dict[str, list[Line]]) -> ContractItem | None:
         if name in NUMERIC:
             value = parse_decimal(text.replace("¥", "").replace(",", "")) if _FIGURE.match(text) else None
             if value is not None:
-                setattr(item, name, Field[Decimal](**{**field_of(text, lines=used).model_dump(), "value": value}))
+                setattr(item, name, field_of(value, lines=used, raw=text))
         elif name:
             setattr(item, name, field_of(text, lines=used, raw=text))
     return item if any(getattr(item, k) is not None for k in NUMERIC) and item.name is not None else None
@@ -92,7 +90,7 @@ def read_contract_items(lines: Sequence[Line]) -> list[ContractItem]:
     found = _header(lines)
     if found is None:
         return []
-    columns, _, bottom = found
+    columns, bottom = found
     end = re.compile(_spec()["end"])
     figures: list[dict[str, list[Line]]] = []
     names: list[dict[str, list[Line]]] = []  # rows of name text only: parts of a name wrapped in its cell

@@ -2,8 +2,8 @@
 
 They cover print the readers need (an address, a table row) and their big letters break rows apart. A line is
 an overlay when it is far taller than the page's print or runs aslant of it (`data/overlays.yaml`); it is
-marked `overlay` (kept for the reviewer, never a value), and the whole page is read again in the picture's
-brightest channel, where blue pen and red stamp ink turn nearly paper-white and black print stays black.
+marked `overlay` (kept for the reviewer, never a value), and the whole page is read again with the note's ink
+lifted off (`without_note`): the print under translucent pen or stamp ink stays black, the paper turns white.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _strip_phrases(line: OcrLine, phrases: list[str]) -> OcrLine:
     return line if text == line.text else line.model_copy(update={"text": text.strip()})
 
 
-def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine) -> OcrPage:
+def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine, *, max_side: int = 2000) -> OcrPage:
     """`page` with overlay lines marked, the note's phrases cut out of print lines the OCR joined them onto, and
     the print under the notes read again."""
     spec = load("overlays")
@@ -141,7 +141,9 @@ def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine) ->
     plain = without_note(image, note_boxes, spec)
     # Small print (a low-resolution photo) is enlarged first: the detector misses letters a dozen pixels high.
     typical = statistics.median(_height(ln) for ln in lines if not ln.overlay and len(ln.text.strip()) >= 2)
-    zoom = min(spec["max_zoom"], max(1.0, spec["min_letter_px"] / max(typical * sy, 1.0)))
+    # Never beyond what the reader takes in (`max_side`): it would only shrink the picture back.
+    zoom = min(spec["max_zoom"], max_side / max(image.size),
+               max(1.0, spec["min_letter_px"] / max(typical * sy, 1.0)))
     if zoom > 1.0:
         plain = plain.resize((round(plain.width * zoom), round(plain.height * zoom)), Image.Resampling.BICUBIC)
     found = engine.read(plain, page.page, orient=False)

@@ -92,13 +92,13 @@ def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list
     return pages
 
 
-def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine) -> list[OcrPage]:
+def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine, settings: OcrSettings) -> list[OcrPage]:
     """A document's pictures with notes written across them marked and the print under them read (a shop's
     big sign letters are no note: shop photos never come here)."""
     out = []
     for page, ocr_page in zip(doc.pages, pages, strict=True):
         if page.text_layer is None and ocr_page.engine != "skipped":
-            ocr_page = read_under_overlays(ocr_page, page.image, engine)
+            ocr_page = read_under_overlays(ocr_page, page.image, engine, max_side=settings.max_side)
             annotate_red_ink(ocr_page, page.image)
         out.append(ocr_page)
     return out
@@ -214,7 +214,7 @@ def process_document(
         result.checks += forensic_checks
     reader = READERS.get(kind)
     if reader is not None and kind != "shop_photo":
-        pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr), pages)
+        pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr, opts.ocr), pages)
         result.ocr = pages
     groups = invoice_groups(pages) if kind == "invoice" and len(pages) > 1 else []
     if len(groups) > 1 and reader is not None:
