@@ -142,8 +142,7 @@ def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine, *,
     # Small print (a low-resolution photo) is enlarged first: the detector misses letters a dozen pixels high.
     typical = statistics.median(_height(ln) for ln in lines if not ln.overlay and len(ln.text.strip()) >= 2)
     # Never beyond what the reader takes in (`max_side`): it would only shrink the picture back.
-    zoom = min(spec["max_zoom"], max_side / max(image.size),
-               max(1.0, spec["min_letter_px"] / max(typical * sy, 1.0)))
+    zoom = max(1.0, min(spec["max_zoom"], max_side / max(image.size), spec["min_letter_px"] / max(typical * sy, 1.0)))
     if zoom > 1.0:
         plain = plain.resize((round(plain.width * zoom), round(plain.height * zoom)), Image.Resampling.BICUBIC)
     found = engine.read(plain, page.page, orient=False)

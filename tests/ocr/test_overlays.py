@@ -45,6 +45,34 @@ def test_a_phrase_in_print_is_kept_on_a_page_without_a_note() -> None:
     assert read_under_overlays(page, Image.new("RGB", (1000, 800), "white"), engine=None) is page  # type: ignore[arg-type]
 
 
+class _Reader:
+    """Stands in for the OCR engine to test the mapping of boxes only: it finds `12` at a known spot of whatever
+    picture it is given (a fraction of its size), as the detector would report it in that picture's pixels."""
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, int]] = []
+
+    def read(self, image: Image.Image, page: int = 1, *, orient: bool = True) -> OcrPage:
+        self.sizes.append(image.size)
+        w, h = image.size
+        box = [(0.8 * w, 0.5 * h), (0.85 * w, 0.5 * h), (0.85 * w, 0.53 * h), (0.8 * w, 0.53 * h)]
+        return OcrPage(page=page, width=w, height=h, engine="t", engine_version="1",
+                       lines=[OcrLine(id="r0", text="12", confidence=0.99, polygon=box)])
+
+
+@pytest.mark.parametrize("photo_side", [600, 3000])  # enlarged for the re-read / already past the reader's side
+def test_what_the_re_read_finds_lands_where_it_is_on_the_page(photo_side: int) -> None:
+    page = _page([_line(20, "供", 100, 120, 400, 290)])   # 1000 × 800 page coordinates
+    photo = Image.new("RGB", (photo_side, photo_side * 4 // 5), "white")
+    reader = _Reader()
+    out = read_under_overlays(page, photo, reader, max_side=2000)  # type: ignore[arg-type]
+    assert max(reader.sizes[0]) <= max(2000, photo_side)            # never enlarged past the reader's side
+    added = [ln for ln in out.lines if ln.text == "12"]
+    assert len(added) == 1
+    x0, y0, x1, y1 = added[0].bbox
+    assert (round(x0), round(y0), round(x1), round(y1)) == (800, 400, 850, 424)
+
+
 def _strokes(d: ImageDraw.ImageDraw, top: int, colour: tuple[int, int, int]) -> None:
     """A row of print: letter strokes 3 px wide, 24 px high."""
     for x in range(100, 500, 12):
