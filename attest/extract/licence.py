@@ -81,15 +81,18 @@ def _printed_authority(lines: Sequence[Line]) -> Field[str] | None:
 
 
 def _canonical_ending(text: str) -> str:
-    """A ring whose last words are one character off a registry's title (`…监督营理局`) gets the title.
+    """A ring whose last words are a character or two off a registry's title (`…监督营理局`, `…监普管理易`) gets
+    the title: one slip per `ending_chars_per_slip` characters of it.
 
-    Ring text bends and is often inked unevenly; the bureau titles are few and fixed, the place before them
-    is not touched."""
-    endings: list[str] = load("licence_layout")["authority_endings"]
-    for ending in endings:
+    Ring text bends and is often inked unevenly; the bureau titles are few and fixed (no two within a few
+    characters of each other), the place before them is not touched."""
+    spec = load("licence_layout")
+    ending: str
+    for ending in spec["authority_endings"]:
         tail = text[-len(ending):]
-        if len(tail) == len(ending) and sum(a != b for a, b in zip(tail, ending, strict=True)) == 1:
-            return text[: -len(ending)] + ending
+        slips = sum(a != b for a, b in zip(tail, ending, strict=False))
+        if len(tail) == len(ending) and 1 <= slips <= len(ending) // spec["ending_chars_per_slip"]:
+            return str(text[: -len(ending)] + ending)
     return text
 
 

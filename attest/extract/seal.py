@@ -11,6 +11,7 @@ from PIL import Image
 from attest.data import load
 from attest.layout.normalize import squash
 from attest.ocr import OcrEngine
+from attest.ocr.ink import red_ink_mask
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,16 @@ class Seal:
 
 
 def red_mask(arr: np.ndarray) -> np.ndarray:
+    """Red ink, with the paler pixels joined to it: a faded seal's ring is red in places and pink in between
+    (strong pixels seed, weak ones connected to them count too)."""
     spec = load("seals")
-    rgb = arr.astype(np.int16)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    mask: np.ndarray = ((r - np.maximum(g, b) > spec["red_margin"]) & (r > spec["red_min"])).astype(np.uint8)
+    strong = red_ink_mask(arr, spec["red_margin"], spec["red_min"])
+    weak = red_ink_mask(arr, spec["red_margin"] * spec["weak_red_share"], spec["red_min"])
+    count, labels = cv2.connectedComponents(weak, connectivity=8)
+    seeded = np.zeros(count, dtype=bool)
+    seeded[np.unique(labels[strong > 0])] = True
+    seeded[0] = False
+    mask: np.ndarray = seeded[labels].astype(np.uint8)
     return mask
 
 
@@ -87,8 +94,8 @@ def unwrap_ring(image: Image.Image, seal: Seal) -> Image.Image:
 
     The strip keeps the letters' proportions (one pixel of arc per pixel of strip at the band's middle) and a
     small seal is enlarged first: a recogniser reads squashed or stretched characters as other ones. Ink is
-    shaded by how red it is rather than cut at a threshold, so the thin strokes of a small or faded seal
-    survive.
+    shaded by how dark it is where the picture is red rather than cut at a threshold, so the thin strokes of a
+    small or faded seal survive.
     """
     spec = load("seals")
     lo, hi = spec["text_band"]
@@ -97,9 +104,16 @@ def unwrap_ring(image: Image.Image, seal: Seal) -> Image.Image:
     # Ovals are stretched to a circle first so that one radius fits the whole band.
     crop = image.crop((int(cx - a), int(cy - b), int(cx + a), int(cy + b))).resize(
         (2 * radius, 2 * radius), Image.Resampling.BICUBIC)
-    rgb = np.asarray(crop.convert("RGB")).astype(np.int16)
+    rgb = np.asarray(crop.convert("RGB")).astype(np.float32)
     redness = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])
-    shade = (255 - np.clip(redness * spec["ring_ink_gain"], 0, 255)).astype(np.uint8)
+    # The letters' shape comes from brightness, which a photo's JPEG keeps at full resolution; redness, kept
+    # at half resolution and blurred by it, only says which dark pixels are the seal's (not print under it).
+    luma = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    dark = np.clip(np.percentile(luma, 90) - luma, 0, None)
+    dark /= max(float(np.percentile(dark, 99)), 1.0)
+    light = max(0.4, float(np.percentile(rgb.max(axis=2), 90)) / 255)
+    red = np.clip(redness / (spec["ring_red_full"] * light), 0, 1)
+    shade = (255 - np.clip(dark * red * 255 * spec["ring_ink_gain"], 0, 255)).astype(np.uint8)
     plain = np.repeat(shade[..., None], 3, axis=2)
     rows = max(64, int(2 * np.pi * radius * (lo + hi) / 2))
     polar = cv2.warpPolar(plain, (radius, rows), (radius, radius), radius, cv2.WARP_POLAR_LINEAR)

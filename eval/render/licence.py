@@ -134,7 +134,10 @@ def render_licence(t: LicenceTruth, rng: random.Random) -> Image.Image:
         d.text((340 + dx, scope_y + n * 46), scope[start:start + 18], font=font(size), fill=(30, 30, 30))
     d.text((1200 + dx, 1120 + dy), "登记机关", font=font(size), fill=(30, 30, 30))
     d.text((1420 + dx, 1210 + dy), _cn_date(t.issued), font=font(size), fill=(30, 30, 30))
-    draw_round_seal(img, (1560 + dx, 1150 + dy), 120, t.seal_name or t.authority, rng)
+    # One in four registry seals faded to pink (lic02 of the dev set), chosen apart from `rng` so the other
+    # values of a seed stay as they were.
+    faded = random.Random(f"faded:{t.uscc}").random() < 0.25
+    draw_round_seal(img, (1560 + dx, 1150 + dy), 120, t.seal_name or t.authority, rng, faded=faded)
     d.text((1000 + dx, 1300 + dy), "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", font=font(24),
            fill=(60, 60, 60), anchor="ma")
     return img

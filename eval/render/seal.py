@@ -13,12 +13,13 @@ SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
 def draw_round_seal(img: Image.Image, centre: tuple[int, int], radius: int, name: str, rng: random.Random,
-                    colour: tuple[int, int, int] = (225, 30, 35)) -> None:
-    """Stamp a round seal whose ring text is `name`, characters turned to follow the circle."""
+                    colour: tuple[int, int, int] = (225, 30, 35), *, faded: bool = False) -> None:
+    """Stamp a round seal whose ring text is `name`, characters turned to follow the circle; `faded` inks it
+    pale pink, as an old 副本's registry seal."""
     layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
     cx, cy = centre
-    alpha = rng.randint(170, 220)
+    alpha = rng.randint(170, 220) // (2 if faded else 1)
     ink = (*colour, alpha)
     d.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=ink, width=max(4, radius // 22))
     star = [(cx + radius * 0.28 * math.cos(math.radians(-90 + k * 144)),
