@@ -58,6 +58,37 @@ def overlay_ids(page: OcrPage) -> set[str]:
     return out
 
 
+def note_strokes(image: Image.Image, letter_px: float, spec: dict[str, Any]) -> list[tuple[float, float, float, float]]:
+    """Boxes (picture pixels) of a note's letters that the OCR did not read at all: coloured ink, not a seal's
+    red, in strokes far thicker than print's and letters far larger (a translucent 仅供存档 the detector skips),
+    clear of the picture's edges.
+
+    A form's coloured rules and frames are long but thin and fill little of their box; a note's letters are
+    thick, compact shapes."""
+    import cv2
+
+    from attest.ocr.ink import red_ink_mask
+
+    scale = min(1.0, spec["stroke_work_side"] / max(image.size))
+    small = np.asarray(image.convert("RGB").resize((max(1, round(image.width * scale)),
+                                                    max(1, round(image.height * scale))))).astype(np.int16)
+    coloured = ((small.max(axis=2) - small.min(axis=2)) > spec["colour_spread"]) & (red_ink_mask(small, 50, 110) == 0)
+    mask = coloured.astype(np.uint8)
+    width = cv2.distanceTransform(mask, cv2.DIST_L2, 3) * 2
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((3, 3), np.uint8)))
+    letter = letter_px * scale
+    out = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        # What touches the picture's edge is the table or cloth the page lies on, left in the page's crop.
+        edge = x == 0 or y == 0 or x + w >= mask.shape[1] or y + h >= mask.shape[0]
+        if edge or max(w, h) < spec["height_ratio"] * letter or area < spec["stroke_min_fill"] * w * h:
+            continue
+        if float(width[labels == i].max()) >= spec["stroke_width_ratio"] * letter:
+            out.append((x / scale, y / scale, (x + w) / scale, (y + h) / scale))
+    return out
+
+
 def _paper_brightness(bright: np.ndarray) -> np.ndarray:
     """The paper's own brightness around each pixel: the brightest nearby, at a scale where letters and pen
     strokes are thin, so a shadow or a dim corner is measured and print is not."""
@@ -130,17 +161,23 @@ def read_under_overlays(page: OcrPage, image: Image.Image, engine: OcrEngine, *,
     spec = load("overlays")
     phrases = [p for p in spec["phrases"] if p]
     marked = overlay_ids(page)
-    if not marked:
-        return page  # no note on the page: a phrase in its print (a scope's 仅供…) is print
+    sx, sy = image.width / max(page.width, 1), image.height / max(page.height, 1)
+    print_heights = [_height(ln) for ln in page.lines if ln.id not in marked and len(ln.text.strip()) >= 2]
+    if len(print_heights) < spec["min_lines"]:
+        return page
+    typical = statistics.median(print_heights)
     lines = [ln.model_copy(update={"overlay": True}) if ln.id in marked else _strip_phrases(ln, phrases)
              for ln in page.lines]
-    sx, sy = image.width / max(page.width, 1), image.height / max(page.height, 1)
     # The whole page: the OCR reads a big note only in part (two of its four letters, say), so the lines it
     # found do not tell how far the note's strokes reach; the print they hide can be anywhere under them.
     note_boxes = [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1 in (ln.bbox for ln in lines if ln.overlay)]
+    if not note_boxes:  # no note read: one may still be there, in ink the OCR skipped
+        note_boxes = note_strokes(image, typical * sy, spec)
+        if not note_boxes:
+            return page  # no note on the page: a phrase in its print (a scope's 仅供…) is print
+        lines = list(page.lines)
     plain = without_note(image, note_boxes, spec)
     # Small print (a low-resolution photo) is enlarged first: the detector misses letters a dozen pixels high.
-    typical = statistics.median(_height(ln) for ln in lines if not ln.overlay and len(ln.text.strip()) >= 2)
     # Never beyond what the reader takes in (`max_side`): it would only shrink the picture back.
     zoom = max(1.0, min(spec["max_zoom"], max_side / max(image.size), spec["min_letter_px"] / max(typical * sy, 1.0)))
     if zoom > 1.0:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from attest.data import load
-from attest.ocr.overlays import overlay_ids, read_under_overlays, without_note
+from attest.ocr.overlays import note_strokes, overlay_ids, read_under_overlays, without_note
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.ocr import OcrLine, OcrPage
 from eval.kinds import sample_hard
@@ -97,6 +97,37 @@ def test_a_translucent_note_comes_off_in_light_and_shadow_and_the_print_under_it
     assert stroke_beside.max() <= 90                   # and beside it in the deep shadow
     assert brown.max() <= 200                          # brown print is print, not the note's ink
     assert out[105:120, 129:134].min() >= 230          # paper between strokes in the shadow: evened out
+
+
+def test_a_note_the_ocr_skipped_is_found_by_its_ink_and_a_form_s_colours_are_not() -> None:
+    paper = Image.new("RGB", (1200, 900), (250, 250, 246))
+    d = ImageDraw.Draw(paper)
+    d.rectangle((20, 20, 1180, 880), outline=(190, 150, 60), width=8)      # the licence's gold frame
+    for top in range(120, 700, 60):
+        _strokes(d, top, (20, 20, 20))                                    # print, 24 px letters
+    _strokes(d, 760, (150, 70, 50))                                       # brown form print
+    d.ellipse((900, 600, 1100, 800), outline=(220, 40, 40), width=6)      # a seal and its star
+    d.regular_polygon((1000, 700, 40), 5, fill=(220, 40, 40))
+    note = Image.new("RGBA", paper.size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(note)
+    for x in (300, 480):                                                  # two letters 160 px high, 16 px strokes
+        pen.line((x, 300, x + 40, 460), fill=(40, 70, 170, 160), width=16)
+        pen.line((x - 20, 380, x + 90, 360), fill=(40, 70, 170, 160), width=16)
+    photo = Image.alpha_composite(paper.convert("RGBA"), note).convert("RGB")
+    boxes = note_strokes(photo, 24, load("overlays"))
+    assert len(boxes) == 2
+    assert all(x0 >= 270 and x1 <= 590 and y0 >= 280 and y1 <= 480 for x0, y0, x1, y1 in boxes)
+    assert note_strokes(paper, 24, load("overlays")) == []
+
+
+@pytest.mark.slow
+def test_a_note_the_ocr_did_not_read_still_comes_off_the_address(engines: Engines) -> None:
+    # 仅供存档 in translucent blue, not read as a line at all, its 档 over 住所 and half the address.
+    data, truth = sample_hard("business_license", 3)
+    assert "overlay" in truth["_phenomena"]
+    result = process_document(data, "copy.jpg", engines=engines, options=ProcessOptions(today=TODAY))
+    assert result.licence is not None and result.licence.address is not None
+    assert result.licence.address.value == truth["address"]
 
 
 @pytest.mark.slow
