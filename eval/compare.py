@@ -27,17 +27,24 @@ def field_matches(name: str, got: Any, want: Any) -> bool:
     return bool(norm(name, got) == norm(name, want))
 
 
+def compare_items(got: list[dict[str, Any]] | None, want: list[dict[str, Any]], keys: tuple[str, ...] | None = None
+                  ) -> dict[str, bool]:
+    """A table's rows as `items.N.key` (the keys `want` has, or `keys`), plus `items.count`."""
+    g = got or []
+    out = {"items.count": len(g) == len(want)}
+    for i, wi in enumerate(want):
+        gi = g[i] if i < len(g) else {}
+        for key in keys or tuple(wi):
+            out[f"items.{i}.{key}"] = field_matches(key, gi.get(key), wi.get(key))
+    return out
+
+
 def compare_invoice(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
     """Per field (items flattened as `items.N.key`, plus `items.count`): does the prediction match?"""
     out: dict[str, bool] = {}
     for name in INVOICE_FIELDS:
         if name == "items":
-            g, w = got.get("items") or [], want.get("items") or []
-            out["items.count"] = len(g) == len(w)
-            for i, wi in enumerate(w):
-                gi = g[i] if i < len(g) else {}
-                for key in ITEM_FIELDS:
-                    out[f"items.{i}.{key}"] = field_matches(key, gi.get(key), wi.get(key))
+            out.update(compare_items(got.get("items"), want.get("items") or [], ITEM_FIELDS))
         elif name in want:
             out[name] = field_matches(name, got.get(name), want.get(name))
     return out

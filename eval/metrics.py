@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from attest.extract.contract import ITEM_FLAT as CONTRACT_ITEM_FLAT
 from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
 from eval.compare import norm
 from eval.realdocs import JUDGED, FileScore, field_hits, summarise
@@ -19,20 +20,27 @@ PROVISIONAL_RISK = ("until the scoring issue lands, an application's risk is the
                     "documents plus 0.1 per `warn`")
 
 
-def _flat_pairs(fields: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in fields.items() if k != "items"}
+def _flat_pairs(fields: dict[str, Any], keys: tuple[str, ...] = ITEM_FIELDS, prefix: str = "") -> dict[str, Any]:
+    """Fields with a table's rows spread out as `items.N.key`, each name after `prefix`."""
+    out = {f"{prefix}{k}": v for k, v in fields.items() if k != "items"}
     for i, item in enumerate(fields.get("items") or []):
-        for key in ITEM_FIELDS:
-            out[f"items.{i}.{key}"] = item.get(key)
+        for key in keys:
+            out[f"{prefix}items.{i}.{key}"] = item.get(key)
     return out
 
 
 def _field_name(key: str) -> str:
-    return f"items.{key.split('.')[-1]}" if key.startswith("items.") else key
+    """`items.3.qty` and `contract.items.0.qty` pool by column: `items.qty`, `contract.items.qty`."""
+    parts = key.split(".")
+    if "items" in parts and len(parts) == parts.index("items") + 3:
+        n = parts.index("items")
+        return ".".join(parts[: n + 1] + parts[n + 2:])
+    return key
 
 
 def field_scores(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, float]]:
-    """Per field: precision, recall, F1 over (predicted, labelled) documents; items pooled by column.
+    """Per field: precision, recall, F1 over (predicted, labelled) documents, each a flat dict (tables spread
+    out by `_flat_pairs`); items pooled by column.
 
     A value where the label says null is a false positive (the system invented it); a wrong value is both a
     false positive and a false negative.
@@ -41,10 +49,9 @@ def field_scores(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     for got, want in pairs:
-        g, w = _flat_pairs(got), _flat_pairs(want)
-        for key in set(g) | set(w):
+        for key in set(got) | set(want):
             name = _field_name(key)
-            gv, wv = norm(key.split(".")[-1], g.get(key)), norm(key.split(".")[-1], w.get(key))
+            gv, wv = norm(key.split(".")[-1], got.get(key)), norm(key.split(".")[-1], want.get(key))
             if gv is not None and gv == wv:
                 tp[name] += 1
             else:
@@ -125,14 +132,14 @@ def compute(run_dir: Path) -> dict[str, Any]:
                 judged.append(FileScore(file=doc["file"], kind=truth_kind, got_kind=res["kind"],
                                         hits=field_hits(truth_kind, res.get("fields") or {}, doc["fields"])))
             if truth_kind == "invoice":
-                pairs.append((res.get("fields") or {}, doc["fields"]))
+                pairs.append((_flat_pairs(res.get("fields") or {}), _flat_pairs(doc["fields"])))
                 missing_fields.update(k for k in doc["fields"] if k not in INVOICE_FIELDS)
             elif doc["fields"]:
                 # Other kinds' fields are scored under their kind's name: a licence's `name` is not an
                 # invoice field, and the two must not pool.
                 got = res.get("fields") or {}
-                pairs.append(({f"{truth_kind}.{k}": v for k, v in got.items()},
-                              {f"{truth_kind}.{k}": v for k, v in doc["fields"].items()}))
+                pairs.append((_flat_pairs(got, CONTRACT_ITEM_FLAT, f"{truth_kind}."),
+                              _flat_pairs(doc["fields"], CONTRACT_ITEM_FLAT, f"{truth_kind}.")))
             fails = {(c["code"], f) for c in res["checks"] if c["severity"] == "fail" for f in c["fields"] or [""]}
             codes = {c for c, _ in fails}
             risk += len([c for c in res["checks"] if c["severity"] == "fail"])

@@ -49,8 +49,10 @@ def _header(lines: Sequence[Line]) -> tuple[list[_Column], float] | None:
         top = min(ln.box.y0 for _, ln in named)
         bottom = max(ln.box.y1 for _, ln in named)
         h = max(ln.box.h for _, ln in named)
-        # A header cell printed on two lines (生产 / 厂家) sits in the row's band but not on its centre line.
-        band = [ln for ln in lines if top - h * 0.6 <= ln.box.cy <= bottom + h * 0.6 and ln not in row]
+        # A header cell printed on two lines (生产 / 厂家) sits in the row's band but not on its centre line; it
+        # starts above the row's bottom and is words, unlike a first row of figures printed close under it.
+        band = [ln for ln in lines if top - h * 0.6 <= ln.box.cy <= bottom + h * 0.6 and ln not in row
+                and ln.box.y0 < bottom and not _FIGURE.match(squash(ln.text))]
         columns = [_Column(k, ln.box.x0, ln.box.x1) for k, ln in named]
         columns += [_Column("", ln.box.x0, ln.box.x1) for ln in band if not any(
             c.x0 <= ln.box.cx <= c.x1 for c in columns)]

@@ -1,11 +1,12 @@
-"""Synthetic two-page purchase/service contracts with party seals, delivered as a scanned PDF."""
+"""Synthetic two-page purchase/service contracts with party seals (goods contracts often with a price table),
+delivered as a scanned PDF."""
 
 from __future__ import annotations
 
 import io
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,7 @@ class ContractTruth:
     term: tuple[date, date]
     words_override: str | None = None        # forgery: words that no longer match the figures
     seal_names: tuple[str, str] | None = None  # forgery: a seal of another company
+    items: list[dict[str, str]] = field(default_factory=list)  # a price table's rows, as flat_contract gives them
 
     @property
     def words(self) -> str:
@@ -50,7 +52,8 @@ class ContractTruth:
                 "party_b": self.party_b[0], "party_a_tax_id": self.party_a[1], "party_b_tax_id": self.party_b[1],
                 "supplier": supplier, "amount": format(self.amount, "f"), "amount_cn": self.words,
                 "signing_date": self.signed.isoformat(), "signing_place": self.place,
-                "term_start": self.term[0].isoformat(), "term_end": self.term[1].isoformat()}
+                "term_start": self.term[0].isoformat(), "term_end": self.term[1].isoformat(),
+                **({"items": self.items} if self.items else {})}
 
 
 def _cn(d: date) -> str:
@@ -66,8 +69,54 @@ def make_contract(rng: random.Random, today: date, *, supplier: tuple[str, str] 
     signed = today - timedelta(days=rng.randint(5, 300))
     amount = amount or Decimal(rng.randrange(10_000, 3_000_000)).quantize(Decimal("1")) + Decimal("0.00")
     item = rng.choice(ITEMS)[0].split("*")[-1]
-    return ContractTruth(title, f"HT-{signed.year}-{rng.randrange(10000):04d}", buyer, seller, (role_a, role_b), side,
-                         item, amount, signed, f"{rng.choice(CITIES)}市", (signed, signed + timedelta(days=364)))
+    number = f"HT-{signed.year}-{rng.randrange(10000):04d}"
+    t = ContractTruth(title, number, buyer, seller, (role_a, role_b), side, item, amount, signed,
+                      f"{rng.choice(CITIES)}市", (signed, signed + timedelta(days=364)))
+    # A goods contract often lists its goods in a price table. Drawn from its own generator, so the contracts
+    # made before tables existed keep every other value.
+    table_rng = random.Random(f"items:{number}:{amount}")
+    if title in ("购销合同", "采购合同") and table_rng.random() < 0.6:
+        t.items = _price_table(table_rng, amount)
+    return t
+
+
+GOODS = [(name.split("*")[-1], model, unit) for name, model, unit, _ in ITEMS if model and unit]
+
+
+def _price_table(rng: random.Random, total: Decimal) -> list[dict[str, str]]:
+    """One to three rows of goods whose amounts add up to the contract's amount (the last row takes the rest)."""
+    goods = rng.sample(GOODS, rng.randint(1, 3))
+    rows, left = [], total
+    for n, (name, model, unit) in enumerate(goods):
+        share = left if n == len(goods) - 1 else (total * Decimal(rng.uniform(0.2, 0.45))).quantize(Decimal("1"))
+        # The last row's count divides what is left to the cent, so its price is exact.
+        whole = [q for q in (2, 5, 10, 20, 50, 100) if int(left * 100) % q == 0]
+        qty = rng.choice(whole or [1]) if n == len(goods) - 1 else rng.choice([2, 5, 10, 20, 50, 100])
+        price = (share / qty).quantize(Decimal("0.01"))
+        amount = price * qty
+        left -= amount
+        rows.append({"name": name, "model": model, "unit": unit, "qty": str(qty), "unit_price": format(price, "f"),
+                     "amount": format(amount, "f")})
+    return rows
+
+
+def _draw_price_table(d: ImageDraw.ImageDraw, font: Any, size: int, top: int, items: list[dict[str, str]]) -> int:
+    """The table with ruled cells, a header, the rows and a 合计 row; returns the y under it."""
+    heads = ["序号", "产品名称", "规格型号", "单位", "数量", "单价(元)", "金额(元)"]
+    xs = [150, 260, 560, 800, 920, 1060, 1280, 1504]
+    rows = [heads] + [[str(n + 1), it["name"], it["model"], it["unit"], it["qty"], f"{Decimal(it['unit_price']):,.2f}",
+                       f"{Decimal(it['amount']):,.2f}"] for n, it in enumerate(items)]
+    total = sum(Decimal(it["amount"]) for it in items)
+    rows.append(["合计", "", "", "", "", "", f"{total:,.2f}"])
+    h = int(size * 1.9)
+    small = font(size - 4)
+    for r, cells in enumerate(rows):
+        y = top + r * h
+        for c, text in enumerate(cells):
+            d.rectangle((xs[c], y, xs[c + 1], y + h), outline=(40, 40, 40), width=2)
+            if text:
+                d.text(((xs[c] + xs[c + 1]) // 2, y + h // 2), text, font=small, fill=(20, 20, 20), anchor="mm")
+    return top + len(rows) * h
 
 
 def _page(rng: random.Random, path: str) -> tuple[Image.Image, ImageDraw.ImageDraw, Any]:
@@ -95,9 +144,13 @@ def render_contract(t: ContractTruth, rng: random.Random) -> list[Image.Image]:
         "第三条 付款方式：甲方于收货验收合格后三十日内支付全部货款。",
         f"第四条 合同期限：自{_cn(t.term[0])}起至{_cn(t.term[1])}止。",
     ]
-    for text in lines:
+    if t.items:
+        lines[8] = f"第一条 标的：乙方向甲方{'供应' if t.supplier_side == '乙方' else '采购'}以下货物："
+    for n, text in enumerate(lines):
         d.text((left, y), text, font=font(size), fill=(20, 20, 20))
         y += int(size * rng.uniform(1.9, 2.2))
+        if n == 8 and t.items:
+            y = _draw_price_table(d, font, size, y, t.items) + size
     p2, d2, _ = _page(rng, path)
     y = 200
     for text in ["第五条 违约责任：任何一方违约，应向守约方支付合同金额百分之十的违约金。",

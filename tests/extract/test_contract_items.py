@@ -60,3 +60,21 @@ def test_the_real_scanned_contract_price_table(engines: Engines) -> None:
     assert [{"name": w["name"].translate(paren), "brand": w["brand"], "model": w["model"], "unit": w["unit"],
              "qty": w["qty"], "unit_price": w["unit_price_excl_tax"], "amount": w["amount_excl_tax"]}
             for w in want] == got
+
+
+def test_a_first_row_printed_close_under_the_header_is_a_row() -> None:
+    # Boxes as read from a photographed synthetic contract: rows barely taller than their letters, so the first
+    # row's amount lies in the header's band. It is a figure, and it starts below the header: a row.
+    header = [line("序号", 174, 895, 249, 941), line("产品名称", 329, 896, 460, 938),
+              line("规格型号", 569, 894, 698, 935), line("单位", 759, 892, 830, 934), line("数量", 873, 891, 945, 933),
+              line("单价(元)", 1007, 889, 1127, 935), line("金额(元)", 1205, 889, 1323, 931)]
+    first = [line("1", 199, 961, 224, 994), line("不锈钢螺丝", 317, 956, 471, 993),
+             line("M6x30", 581, 957, 685, 992), line("盒", 771, 953, 814, 993), line("5", 894, 954, 924, 989),
+             line("99,257.40", 998, 952, 1140, 989), line("496,287.00", 1187, 950, 1344, 987)]
+    second = [line("2", 197, 1018, 227, 1053), line("大米", 357, 1011, 432, 1056), line("25kg", 594, 1011, 676, 1056),
+              line("袋", 771, 1009, 816, 1052), line("20", 887, 1012, 931, 1049),
+              line("64,430.05", 998, 1009, 1141, 1049), line("1,288,601.00", 1176, 1008, 1356, 1048)]
+    totals = [line("合计", 176, 1071, 249, 1116), line("1,784,888.00", 1175, 1066, 1356, 1106)]
+    items = read_contract_items(header + first + second + totals)
+    assert [(it.name and it.name.value, it.qty and str(it.qty.value), it.amount and str(it.amount.value))
+            for it in items] == [("不锈钢螺丝", "5", "496287.00"), ("大米", "20", "1288601.00")]
