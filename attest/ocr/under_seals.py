@@ -51,8 +51,11 @@ def _unread_print_under(page: OcrPage, image: Image.Image, blob: tuple[int, int,
     # In the red channel red ink is as light as paper, print under it stays dark: darker than the paper by a
     # margin, since a pale scan prints black as grey.
     red = crop[..., 0].astype(np.int16)
-    # Deep red (an emblem's outline, a seal's heavy ink) is dark in the red channel too: it is not print.
-    dark = ((red < float(np.percentile(red, 90)) - 45) & (red_ink_mask(crop, 30, 80) == 0)).astype(np.uint8)
+    # Deep red (an emblem's outline, a seal's heavy ink) is dark in the red channel too, and so is a blue or
+    # purple surface of a photo: print is near grey.
+    rgb = crop.astype(np.int16)
+    grey = (rgb.max(axis=2) - rgb.min(axis=2)) < 60
+    dark = ((red < float(np.percentile(red, 90)) - 45) & grey & (red_ink_mask(crop, 30, 80) == 0)).astype(np.uint8)
     h, w = dark.shape
     rules = np.maximum(cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, max(3, w // 2)), np.uint8)),
                        cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((max(3, h // 2), 1), np.uint8)))

@@ -86,18 +86,18 @@ def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list
             continue
         ocr_page = page.text_layer if page.text_layer is not None else _read_picture(page, engine, settings)
         annotate_red_ink(ocr_page, page.image)
-        if page.text_layer is None:
-            ocr_page = read_under_seals(ocr_page, page.image, engine)
         pages.append(ocr_page)
     return pages
 
 
 def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine, settings: OcrSettings) -> list[OcrPage]:
-    """A document's pictures with notes written across them marked and the print under them read (a shop's
-    big sign letters are no note: shop photos never come here)."""
+    """A document's pictures with the print hidden under seals read, and notes written across them marked and
+    the print under them read. Shop photos never come here: a shop's red sign is no seal and its big letters
+    are no note (a pink wall beside a purple box looked like print under a seal)."""
     out = []
     for page, ocr_page in zip(doc.pages, pages, strict=True):
         if page.text_layer is None and ocr_page.engine != "skipped":
+            ocr_page = read_under_seals(ocr_page, page.image, engine)
             ocr_page = read_under_overlays(ocr_page, page.image, engine, max_side=settings.max_side)
             annotate_red_ink(ocr_page, page.image)
         out.append(ocr_page)
