@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,7 +34,13 @@ class OcrSettings(BaseModel):
     max_side: int = Field(
         2000, description="Longest image side given to the detector; bigger photos are downscaled first."
     )
-    threads: int = Field(0, description="onnxruntime threads per session; 0 lets onnxruntime decide.")
+    backend: Literal["onnxruntime", "openvino"] = Field(
+        "onnxruntime", description="Inference runtime for rapidocr's PP-OCRv6 models (the same ONNX files either way): "
+        "`onnxruntime`, or Intel's `openvino`. Recorded in every `OcrPage` with its precision.")
+    precision: Literal["f32", "bf16"] = Field(
+        "f32", description="Arithmetic the backend computes in. `bf16` (openvino only, on CPUs with AVX-512 BF16 or "
+        "AMX) is faster but reads some lines differently; `f32` reads as onnxruntime does.")
+    threads: int = Field(0, description="Inference threads per model; 0 lets the backend decide.")
     memory_arena: bool = Field(
         True, description="Keep onnxruntime's CPU memory arena: each page reuses the last one's buffers instead of "
         "mapping fresh memory (about 10 % faster per page here; costs the largest page's buffers in resident memory).")
@@ -53,6 +59,12 @@ class OcrSettings(BaseModel):
         "ones (`scan_last_pages`): title, parties and amounts stand at the front, signatures and seals at the end. "
         "The pages read are listed in the result's `pages_read`.")
     scan_last_pages: int = Field(2, ge=0, description="Last pages of a long scanned PDF that are OCR'd too.")
+
+    @model_validator(mode="after")
+    def _precision_fits_backend(self) -> OcrSettings:
+        if self.precision != "f32" and self.backend != "openvino":
+            raise ValueError(f"precision {self.precision} needs backend openvino ({self.backend} computes in f32)")
+        return self
 
 
 class PatternSettings(BaseModel):

@@ -14,7 +14,8 @@ def create_ocr_engine(settings: OcrSettings) -> PageReader:
         return PageReader(PaddleOcrReader(model_dir=settings.paddle_model_dir), max_side=settings.max_side)
     from attest.ocr.rapid import RapidOcrReader
 
-    reader = RapidOcrReader(threads=settings.threads, memory_arena=settings.memory_arena)
+    reader = RapidOcrReader(backend=settings.backend, precision=settings.precision, threads=settings.threads,
+                            memory_arena=settings.memory_arena)
     return PageReader(reader, max_side=settings.max_side)
 
 

@@ -83,6 +83,9 @@ class PageReader:
         self.max_side = max_side
         self.name = reader.name
         self.version = reader.version
+        # What ran the models, for replay: not every engine says.
+        self.backend: str | None = getattr(reader, "backend", None)
+        self.precision: str | None = getattr(reader, "precision", None)
 
     def read_line(self, image: Image.Image) -> tuple[str, float]:
         """One line of text that fills the picture (a seal's unwrapped ring), read without detection."""
@@ -134,6 +137,8 @@ class PageReader:
             lines=ocr_lines,
             engine=self.name,
             engine_version=self.version,
+            backend=self.backend,
+            precision=self.precision,
             rotation=rotation,
             seconds=round(time.perf_counter() - started, 4),
         )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,25 +14,81 @@ import numpy as np
 from attest.errors import EngineFailed, EngineUnavailable
 from attest.ocr.base import RawLine
 
+# The PP-OCRv6 models the rapidocr wheel ships (its `models/` folder): onnxruntime finds them itself, OpenVINO
+# must be pointed at them or rapidocr would try to download its own copies.
+_WHEEL_MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
+                 "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
+
+
+@contextmanager
+def _openvino_precision(precision: str) -> Iterator[None]:
+    """rapidocr passes OpenVINO no precision hint, and on a CPU with AVX-512 BF16 or AMX OpenVINO then computes
+    in bf16, which reads some lines differently. The hint is added while the models compile."""
+    from rapidocr.inference_engine.openvino.device_config import CPUConfig
+
+    original = CPUConfig.get_config
+
+    def with_precision(self: Any) -> dict[str, Any]:
+        return {**original(self), "INFERENCE_PRECISION_HINT": precision}
+
+    CPUConfig.get_config = with_precision  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CPUConfig.get_config = original  # type: ignore[method-assign]
+
+
+def _openvino_params(threads: int) -> dict[str, Any]:
+    import rapidocr
+    from rapidocr import EngineType
+
+    folder = Path(rapidocr.__file__).parent / "models"
+    params: dict[str, Any] = {}
+    for task, name in _WHEEL_MODELS.items():
+        if not (folder / name).is_file():
+            raise EngineUnavailable(f"rapidocr's wheel has no {name}: openvino needs the packaged models")
+        params[f"{task}.engine_type"] = EngineType.OPENVINO
+        params[f"{task}.model_path"] = str(folder / name)
+    if threads > 0:
+        params["EngineConfig.openvino.inference_num_threads"] = threads
+    return params
+
 
 class RapidOcrReader:
-    """Loaded once per process; one lock keeps concurrent callers from interleaving inside rapidocr."""
+    """Loaded once per process; one lock keeps concurrent callers from interleaving inside rapidocr.
+
+    The same models run on onnxruntime or on OpenVINO (`backend`); `backend` and `precision` name what ran them
+    in every page read."""
 
     name = "rapidocr"
 
-    def __init__(self, *, threads: int = 0, memory_arena: bool = True) -> None:
+    def __init__(self, *, backend: str = "onnxruntime", precision: str = "f32", threads: int = 0,
+                 memory_arena: bool = True) -> None:
         try:
             from rapidocr import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise EngineUnavailable("rapidocr is not installed: pip install rapidocr onnxruntime") from exc
-        # rapidocr turns onnxruntime's arena off; without it every page's feature maps (100+ MB for a 2000-px
-        # page) are fresh mmaps the kernel must fault in: 16 % of the OCR time was system time, 3 % with it.
-        params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False,
-                                  "EngineConfig.onnxruntime.enable_cpu_mem_arena": memory_arena}
-        if threads > 0:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
-        self._engine = RapidOCR(params=params)
+        params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+        if backend == "openvino":
+            try:
+                with _openvino_precision(precision):
+                    self._engine = RapidOCR(params={**params, **_openvino_params(threads)})
+            except ImportError as exc:
+                raise EngineUnavailable("openvino is not installed: pip install openvino") from exc
+        elif backend == "onnxruntime":
+            if precision != "f32":
+                raise EngineUnavailable(f"onnxruntime computes these models in f32, not {precision}")
+            # rapidocr turns onnxruntime's arena off; without it every page's feature maps (100+ MB for a 2000-px
+            # page) are fresh mmaps the kernel must fault in: 16 % of the OCR time was system time, 3 % with it.
+            params["EngineConfig.onnxruntime.enable_cpu_mem_arena"] = memory_arena
+            if threads > 0:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+            self._engine = RapidOCR(params=params)
+        else:
+            raise EngineUnavailable(f"unknown OCR backend {backend!r}: onnxruntime or openvino")
         self.version = f"rapidocr {metadata.version('rapidocr')} PP-OCRv6 small"
+        self.backend = f"{backend} {metadata.version(backend)}"
+        self.precision = precision
         self._lock = threading.Lock()
 
     def read_line(self, image: np.ndarray) -> tuple[str, float]:

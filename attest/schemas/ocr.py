@@ -49,6 +49,9 @@ class OcrPage(BaseModel):
     engine: str = Field(description="`rapidocr`, `paddleocr`, `pdf-text` (a PDF's own text layer) or `skipped` (a "
                         "middle page of a long scan, not read).")
     engine_version: str
+    backend: str | None = Field(None, description="Inference runtime that ran the engine's models (`onnxruntime`, "
+                                "`openvino` and its version); none for a text layer or a skipped page.")
+    precision: str | None = Field(None, description="Arithmetic the backend computed in (`f32`, `bf16`).")
     rotation: int = Field(0, description="Clockwise degrees the page was turned before reading.")
     flattened: PageQuad | None = Field(None, description="Set when the page was found in a photo and flattened "
                                        "before reading; `width`/`height` and the lines are then the flat page's.")
