@@ -103,7 +103,7 @@ def sample_hard(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:
     return sample(kind, seed)
 
 
-def _field_hits(kind: str, got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
+def kind_field_hits(kind: str, got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
     if kind == "invoice":
         return compare_invoice(got, want)
     out = {k: norm(k, got.get(k)) == norm(k, v) for k, v in want.items() if k != "items"}
@@ -160,7 +160,7 @@ def run(engines: Engines, n: int, *, hard: bool = False, kinds: tuple[str, ...] 
             genuine_fails.update(fails)
             got = flat_fields(result)
             missed = []
-            for field, ok in _field_hits(kind, got, truth).items():
+            for field, ok in kind_field_hits(kind, got, truth).items():
                 name = field.split(".")[-1] if field.startswith("items.") else field
                 totals[kind][name] += 1
                 hits[kind][name] += ok

@@ -18,7 +18,7 @@ from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.ocr import OcrPage, PageQuad
 from attest.settings import LimitSettings, OcrSettings
-from eval.kinds import _field_hits, sample_hard
+from eval.kinds import kind_field_hits, sample_hard
 from eval.photo import _coeffs
 from eval.render.hard import _background
 from eval.render.invoice import render_invoice
@@ -104,9 +104,9 @@ def test_a_hard_photo_of_an_invoice_reads_its_table(engines: Engines) -> None:
     page = result.ocr[0]
     assert page.flattened is not None
     assert (page.flattened.width, page.flattened.height) == Image.open(io.BytesIO(data)).size
-    hits = _field_hits("invoice", flat_fields(result), truth)
+    hits = kind_field_hits("invoice", flat_fields(result), truth)
     assert hits["items.count"] and sum(hits.values()) / len(hits) >= 0.9, [k for k, v in hits.items() if not v]
     without = process_document(data, "desk.jpg", engines=engines,
                                options=ProcessOptions(today=TODAY, ocr=OcrSettings(find_page=False)))
     assert without.ocr[0].flattened is None
-    assert sum(_field_hits("invoice", flat_fields(without), truth).values()) < sum(hits.values())
+    assert sum(kind_field_hits("invoice", flat_fields(without), truth).values()) < sum(hits.values())
