@@ -35,15 +35,21 @@ class OcrSettings(BaseModel):
         2000, description="Longest image side given to the detector; bigger photos are downscaled first."
     )
     backend: Literal["onnxruntime", "openvino"] = Field(
-        "onnxruntime", description="Inference runtime for rapidocr's PP-OCRv6 models (the same ONNX files either way): "
-        "`onnxruntime`, or Intel's `openvino`. Recorded in every `OcrPage` with its precision.")
+        "openvino", description="Inference runtime for rapidocr's PP-OCRv6 models (the same ONNX files either way): "
+        "Intel's `openvino` (the default: in f32 it reads every real and generated document of "
+        "`eval.backend_parity` exactly as onnxruntime does, in 0.58x its OCR time here), or `onnxruntime`. "
+        "Recorded in every `OcrPage` with its precision.")
     precision: Literal["f32", "bf16"] = Field(
         "f32", description="Arithmetic the backend computes in. `bf16` (openvino only, on CPUs with AVX-512 BF16 or "
         "AMX) is faster but reads some lines differently; `f32` reads as onnxruntime does.")
     threads: int = Field(0, description="Inference threads per model; 0 lets the backend decide.")
+    warm_up: bool = Field(
+        True, description="Read a drawn page once when a service or worker process starts (before it reports "
+        "ready), so the first merchant's document does not pay the runtime's first-inference cost.")
     memory_arena: bool = Field(
-        True, description="Keep onnxruntime's CPU memory arena: each page reuses the last one's buffers instead of "
-        "mapping fresh memory (about 10 % faster per page here; costs the largest page's buffers in resident memory).")
+        True, description="(onnxruntime only) Keep onnxruntime's CPU memory arena: each page reuses the last one's "
+        "buffers instead of mapping fresh memory (about 10 % faster per page here; costs the largest page's "
+        "buffers in resident memory).")
     paddle_model_dir: Path | None = Field(
         None, description="Folder holding local PaddleOCR det/rec/cls model folders (paddleocr engine only)."
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attest.ocr.base import OcrEngine, PageReader, turn_upright
+from attest.ocr.base import OcrEngine, PageReader, turn_upright, warm_up
 from attest.settings import OcrSettings
 
 
@@ -19,4 +19,4 @@ def create_ocr_engine(settings: OcrSettings) -> PageReader:
     return PageReader(reader, max_side=settings.max_side)
 
 
-__all__ = ["OcrEngine", "PageReader", "create_ocr_engine", "turn_upright"]
+__all__ = ["OcrEngine", "PageReader", "create_ocr_engine", "turn_upright", "warm_up"]

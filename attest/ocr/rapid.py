@@ -23,7 +23,8 @@ _WHEEL_MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.on
 @contextmanager
 def _openvino_precision(precision: str) -> Iterator[None]:
     """rapidocr passes OpenVINO no precision hint, and on a CPU with AVX-512 BF16 or AMX OpenVINO then computes
-    in bf16, which reads some lines differently. The hint is added while the models compile."""
+    in bf16, which reads some lines differently. The hint is added while the models compile, so they must
+    compile inside this block (see `_load_models`)."""
     from rapidocr.inference_engine.openvino.device_config import CPUConfig
 
     original = CPUConfig.get_config
@@ -51,7 +52,21 @@ def _openvino_params(threads: int) -> dict[str, Any]:
         params[f"{task}.model_path"] = str(folder / name)
     if threads > 0:
         params["EngineConfig.openvino.inference_num_threads"] = threads
+        # OpenVINO pins its threads to cores, and every process pins from the first core up: two Celery
+        # workers of one thread each both ran on core 0, each at half speed, while core 1 idled.
+        params["EngineConfig.openvino.enable_cpu_pinning"] = False
     return params
+
+
+def _load_models(engine: Any) -> None:
+    """rapidocr compiles each model on its first call. Loaded here instead: once per process, before the first
+    page is timed, and (for OpenVINO) while the precision hint is in place; a hint applied after construction
+    alone was silently lost, and "f32" ran in bf16."""
+    for loader in ("_load_det_model", "_load_rec_model"):
+        load = getattr(engine, loader, None)
+        if load is None:  # pragma: no cover - a rapidocr without these loaders compiles at construction
+            continue
+        load()
 
 
 class RapidOcrReader:
@@ -73,6 +88,7 @@ class RapidOcrReader:
             try:
                 with _openvino_precision(precision):
                     self._engine = RapidOCR(params={**params, **_openvino_params(threads)})
+                    _load_models(self._engine)
             except ImportError as exc:
                 raise EngineUnavailable("openvino is not installed: pip install openvino") from exc
         elif backend == "onnxruntime":
@@ -84,6 +100,7 @@ class RapidOcrReader:
             if threads > 0:
                 params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
             self._engine = RapidOCR(params=params)
+            _load_models(self._engine)
         else:
             raise EngineUnavailable(f"unknown OCR backend {backend!r}: onnxruntime or openvino")
         self.version = f"rapidocr {metadata.version('rapidocr')} PP-OCRv6 small"

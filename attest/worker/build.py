@@ -12,12 +12,16 @@ from attest.worker.dispatch import Publish, on_commit
 def build_context(settings: Settings, *, publish: Publish | None = None) -> tasks.Context:
     """Migrated database, blob store, engines, policy and pattern store; new jobs go to `publish`."""
     from attest.engines import build_engines
+    from attest.ocr import warm_up
     from attest.patterns.store import PatternStore
     from attest.score import load_policy
 
     db = open_database(settings.service.database_url, settings.data_dir)
     if publish is not None:
         on_commit(db, publish)
-    return tasks.Context(db=db, blobs=BlobStore(settings.data_dir / "blobs"), engines=build_engines(settings),
+    engines = build_engines(settings)
+    if settings.ocr.warm_up:
+        warm_up(engines.ocr)
+    return tasks.Context(db=db, blobs=BlobStore(settings.data_dir / "blobs"), engines=engines,
                          policy=load_policy(), patterns=PatternStore.open(settings.patterns, settings.data_dir),
                          settings=settings)

@@ -9,9 +9,7 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from attest.layout.normalize import squash
-from attest.ocr import create_ocr_engine
-from attest.schemas.ocr import OcrPage
+from attest.ocr import create_ocr_engine, warm_up
 from attest.settings import OcrSettings
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "realdocs" / "invoices"
@@ -24,17 +22,41 @@ def test_bf16_is_refused_for_onnxruntime() -> None:
 
 
 @pytest.mark.slow
-def test_openvino_in_f32_reads_a_real_invoice_as_onnxruntime_does(engines) -> None:
+def test_openvino_in_f32_reads_a_real_invoice_exactly_as_onnxruntime_does() -> None:
     page = Image.open(REAL / "inv19_digital_special_2024_changzhou_hotel.png").convert("RGB")
-    reference = engines.ocr.read(page)
+    reference = create_ocr_engine(OcrSettings(backend="onnxruntime")).read(page)
     openvino = create_ocr_engine(OcrSettings(backend="openvino", precision="f32")).read(page)
     assert reference.backend is not None and reference.backend.startswith("onnxruntime ")
     assert openvino.backend is not None and openvino.backend.startswith("openvino ")
     assert (reference.precision, openvino.precision) == ("f32", "f32")
-    # Not bit for bit: OpenVINO's f32 kernels sum in another order, and a colon on the edge between its
-    # full- and half-width forms can tip (seen: `银行账号：` for `银行账号:`). What the readers compare is the same.
-    def texts(page: OcrPage) -> list[str]:
-        return [squash(ln.text) for ln in page.lines]
-
     assert len(reference.lines) > 30
-    assert texts(openvino) == texts(reference)
+    assert [ln.text for ln in openvino.lines] == [ln.text for ln in reference.lines]
+    # The confidences agree to their rounding: the f32 hint reached the compiled models. rapidocr compiles on
+    # first use, and a hint set only around construction was lost: "f32" then ran in bf16 on this AMX CPU,
+    # where confidences differ by up to 0.36 and a line goes missing.
+    assert max(abs(a.confidence - b.confidence) for a, b in zip(reference.lines, openvino.lines, strict=True)) < 1e-3
+
+
+@pytest.mark.slow
+def test_bf16_is_what_openvino_computes_in_when_asked() -> None:
+    page = Image.open(REAL / "inv19_digital_special_2024_changzhou_hotel.png").convert("RGB")
+    f32 = create_ocr_engine(OcrSettings(backend="openvino", precision="f32")).read(page)
+    bf16 = create_ocr_engine(OcrSettings(backend="openvino", precision="bf16")).read(page)
+    assert bf16.precision == "bf16"
+    # The CPU may lack bf16 (then OpenVINO falls back to f32 and the pages agree): only a difference proves
+    # the hint, so the assertion is about the scores where bf16 hardware exists.
+    if "BF16" in _cpu_capabilities():
+        assert [(ln.text, ln.confidence) for ln in bf16.lines] != [(ln.text, ln.confidence) for ln in f32.lines]
+
+
+def _cpu_capabilities() -> list[str]:
+    import openvino
+
+    return list(openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
+
+
+def test_the_warm_up_page_really_runs_detection_and_recognition(engines) -> None:
+    # A blank or unreadable warm-up page would leave the runtime cold without anyone noticing.
+    page = warm_up(engines.ocr)
+    assert len(page.lines) >= 10
+    assert sum("12345" in ln.text for ln in page.lines) >= 10

@@ -24,7 +24,7 @@ def test_arena_setting_reaches_onnxruntime_and_changes_nothing_read() -> None:
     page = Image.open(SAMPLES / "inv14_digital_normal_2023_cmcc_heyuan.jpg").convert("RGB")
     readings = {}
     for arena in (False, True):
-        engine = create_ocr_engine(OcrSettings(threads=1, memory_arena=arena))
+        engine = create_ocr_engine(OcrSettings(backend="onnxruntime", threads=1, memory_arena=arena))
         ocr_page = engine.read(page)
         reader = engine.reader
         assert isinstance(reader, RapidOcrReader)
