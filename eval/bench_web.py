@@ -24,7 +24,7 @@ from attest.api.auth import new_key
 from attest.settings import ServiceSettings, Settings
 from attest.store.db import Database, database_url, migrate
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, new_id, utcnow
-from eval.bench_service import _serve
+from eval.bench_service import serve
 from eval.review_case import case_documents, case_merchant
 
 PASSWORD = "bench reviewer password"
@@ -80,7 +80,7 @@ def main() -> None:
     tenant_id = add_tenant(db, "bench")
     add_reviewer(db, tenant_id=tenant_id, username="bench", password=PASSWORD)
     api = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
-    server, thread, url = _serve(settings, True)
+    server, thread, url = serve(settings, True)
     try:
         with httpx.Client(base_url=url, timeout=120) as c:
             merchant = c.post("/v1/merchants", json=case_merchant(), headers=api).json()
