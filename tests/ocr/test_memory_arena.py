@@ -14,7 +14,7 @@ from ..conftest import SAMPLES
 
 
 def _arena_of(reader: RapidOcrReader) -> set[bool]:
-    # rapidocr builds its sessions on first use; each wraps an onnxruntime InferenceSession.
+    # The reader has rapidocr build its sessions at construction; each wraps an onnxruntime InferenceSession.
     engine = reader._engine  # the one place that says which options onnxruntime really got
     return {part.session.session.get_session_options().enable_cpu_mem_arena
             for part in (engine.text_det, engine.text_rec)}
