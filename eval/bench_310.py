@@ -23,9 +23,8 @@ from attest.api.accounts import add_tenant
 from attest.api.auth import new_key
 from attest.cluster import Cluster, drop_database, ensure_database, free_port
 from attest.settings import OcrSettings, ServiceSettings, Settings
-from attest.store.db import Database, database_url, migrate
-from attest.store.models import Merchant, Tenant
-from eval.bench_service import serve
+from attest.store.db import Database, database_url
+from eval.bench_service import bench_tenant, serve
 from eval.fault_run import PG_ADMIN
 
 DECIDED = ("decided", "evidence_requested", "failed")
@@ -98,18 +97,7 @@ def in_process(applications: int, ocr: OcrSettings) -> dict[str, list[float]]:
     """The API with its in-process worker (threads in the API process), in this process."""
     data_dir = tempfile.mkdtemp(prefix="bench-310-")
     settings = Settings(data_dir=data_dir, ocr=ocr, service=ServiceSettings(rate_limit_per_minute=100_000))
-    url_db = database_url(None, settings.data_dir)
-    migrate(url_db)
-    db = Database(url_db)
-    with db.session() as s:
-        tenant = Tenant(name="bench-310")
-        s.add(tenant)
-        s.flush()
-        merchant = Merchant(tenant_id=tenant.id, name=MERCHANT[0], uscc=MERCHANT[1])
-        s.add(merchant)
-        s.flush()
-        tenant_id, merchant_id = tenant.id, merchant.id
-    headers = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
+    db, headers, merchant_id = bench_tenant(database_url(None, settings.data_dir), "bench-310", MERCHANT)
     server, thread, url = serve(settings, start_worker=True)
     try:
         return _applications(url, headers, merchant_id, applications, ocr)

@@ -76,21 +76,27 @@ def serve_process(settings: Settings, start_worker: bool) -> tuple[multiprocessi
         time.sleep(0.2)
 
 
-def _phase(start_worker: bool, clients: int, uploads: int) -> dict[str, Any]:
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-service-"))
-    settings = Settings(data_dir=data_dir, service=ServiceSettings(rate_limit_per_minute=100_000))
-    url_db = database_url(None, data_dir)
+def bench_tenant(url_db: str, name: str, merchant: tuple[str, str]) -> tuple[Database, dict[str, str], str]:
+    """A migrated database with one tenant and one merchant (name, USCC): the database, a client key's
+    headers and the merchant's id."""
     migrate(url_db)
     db = Database(url_db)
     with db.session() as s:
-        tenant = Tenant(name="bench")
+        tenant = Tenant(name=name)
         s.add(tenant)
         s.flush()
-        merchant = Merchant(tenant_id=tenant.id, name="滴滴出行科技有限公司", uscc="911201163409833307")
-        s.add(merchant)
+        row = Merchant(tenant_id=tenant.id, name=merchant[0], uscc=merchant[1])
+        s.add(row)
         s.flush()
-        tenant_id, merchant_id = tenant.id, merchant.id
-    headers = {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}
+        tenant_id, merchant_id = tenant.id, row.id
+    return db, {"Authorization": f"Bearer {new_key(db, tenant_id=tenant_id, role='client')}"}, merchant_id
+
+
+def _phase(start_worker: bool, clients: int, uploads: int) -> dict[str, Any]:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-service-"))
+    settings = Settings(data_dir=data_dir, service=ServiceSettings(rate_limit_per_minute=100_000))
+    db, headers, merchant_id = bench_tenant(database_url(None, data_dir), "bench",
+                                            ("滴滴出行科技有限公司", "911201163409833307"))
     proc, url = serve_process(settings, start_worker)
     base = SAMPLE.read_bytes()
     latencies: list[float] = []
