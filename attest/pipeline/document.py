@@ -97,9 +97,11 @@ def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine, sett
     out = []
     for page, ocr_page in zip(doc.pages, pages, strict=True):
         if page.text_layer is None and ocr_page.engine != "skipped":
-            ocr_page = read_under_seals(ocr_page, page.image, engine)
+            ocr_page = read_under_seals(ocr_page, page.image, engine)  # measures its new lines' red ink itself
+            before = ocr_page
             ocr_page = read_under_overlays(ocr_page, page.image, engine, max_side=settings.max_side)
-            annotate_red_ink(ocr_page, page.image)
+            if ocr_page is not before:  # lines re-read or marked as a note: measure their ink; else nothing new
+                annotate_red_ink(ocr_page, page.image)
         out.append(ocr_page)
     return out
 
