@@ -164,6 +164,14 @@ def warm_up_page() -> Image.Image:
     return page
 
 
-def warm_up(engine: OcrEngine) -> OcrPage:
-    """Read the warm-up page once; returns what was read (its lines show the engine really ran)."""
-    return engine.read(warm_up_page(), orient=False)
+_WARM: set[int] = set()  # ids of engines warmed in this process (engines live as long as the process)
+
+
+def warm_up(engine: OcrEngine) -> OcrPage | None:
+    """Read the warm-up page, once per engine; returns what was read (its lines show the engine really ran),
+    or None when this engine was warmed before."""
+    if id(engine) in _WARM:
+        return None
+    page = engine.read(warm_up_page(), orient=False)
+    _WARM.add(id(engine))
+    return page
