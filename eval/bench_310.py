@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import argparse
 import io
-import random
 import statistics
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from attest.api.accounts import add_tenant
 from attest.api.auth import new_key
-from attest.cluster import Cluster, drop_database, ensure_database, free_port
 from attest.settings import OcrSettings, ServiceSettings, Settings
 from attest.store.db import Database, database_url
 from eval.bench_service import bench_tenant, serve
-from eval.fault_run import PG_ADMIN
+from eval.fault_run import throwaway_cluster
 
 DECIDED = ("decided", "evidence_requested", "failed")
 MERCHANT = ("厦门鑫源酒店管理有限公司", "915111046M859YJWUP")  # a valid USCC: the API checks it
@@ -43,19 +40,13 @@ def application_documents(n: int) -> list[tuple[str, bytes]]:
     return out
 
 
-_BARE: dict[str, Any] = {}  # one bare engine per backend, loaded once
-
-
 def bare_ocr_seconds(docs: list[tuple[str, bytes]], ocr: OcrSettings) -> float:
     """rapidocr alone on each decoded picture (warm), summed: what the documents cost at the least."""
     from PIL import Image
 
     from attest.ocr import create_ocr_engine
 
-    key = f"{ocr.backend}:{ocr.precision}"
-    if key not in _BARE:
-        _BARE[key] = create_ocr_engine(ocr)
-    engine = _BARE[key]
+    engine = create_ocr_engine(ocr)  # the process's engine for these settings, loaded once
     images = [Image.open(io.BytesIO(data)).convert("RGB") for _, data in docs]
     engine.read(images[0])
     started = time.perf_counter()
@@ -110,16 +101,8 @@ def in_process(applications: int, ocr: OcrSettings) -> dict[str, list[float]]:
 def on_celery(applications: int, ocr: OcrSettings, workers: int = 2) -> dict[str, list[float]]:
     """The multi-process topology (`make run-cluster`): API, `workers` Celery workers of one OCR thread each, a
     private Redis, PostgreSQL, a Chroma server; the five documents of an application spread over the workers."""
-    name = f"attest_310_{random.randrange(16**6):06x}"
-    url_db = ensure_database(PG_ADMIN, name, fresh=True)
-    root = Path(tempfile.mkdtemp(prefix="bench-310-celery-"))
-    log = (root / "cluster.log").open("w")
-    cluster = Cluster(data_dir=root / "data", database_url=url_db, workers=workers, api_port=free_port(),
-                      chroma_port=free_port(), redis_port=free_port(), log=log,
-                      env={"ATTEST_SERVICE__RATE_LIMIT_PER_MINUTE": "100000", "ATTEST_OCR__BACKEND": ocr.backend,
-                           "ATTEST_OCR__PRECISION": ocr.precision})
-    try:
-        cluster.up()
+    env: dict[str, str] = {"ATTEST_OCR__BACKEND": ocr.backend, "ATTEST_OCR__PRECISION": ocr.precision}
+    with throwaway_cluster("bench_310", workers, env) as (cluster, _, url_db, _):
         db = Database(url_db)
         headers = {"Authorization": f"Bearer {new_key(db, tenant_id=add_tenant(db, 'bench-310'), role='client')}"}
         db.engine.dispose()
@@ -127,10 +110,6 @@ def on_celery(applications: int, ocr: OcrSettings, workers: int = 2) -> dict[str
                        json={"name": MERCHANT[0], "uscc": MERCHANT[1]})
         assert r.status_code == 201, r.text
         return _applications(cluster.api_url, headers, r.json()["id"], applications, ocr)
-    finally:
-        cluster.down()
-        log.close()
-        drop_database(PG_ADMIN, name)
 
 
 def summary(where: str, ocr: OcrSettings, times: dict[str, list[float]]) -> dict[str, Any]:

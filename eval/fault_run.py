@@ -19,6 +19,8 @@ import signal
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,20 +141,33 @@ def job_seconds(db: Database) -> dict[str, dict[str, float]]:
     return out
 
 
+@contextmanager
+def throwaway_cluster(label: str, workers: int, env: dict[str, str] | None = None
+                      ) -> Iterator[tuple[Cluster, str, str, Path]]:
+    """The multi-process topology on free ports with a private Redis and a fresh PostgreSQL database, up for
+    the block and gone after it (database dropped): the cluster, the database's name and URL, and the folder
+    holding its data and `cluster.log`."""
+    name = f"attest_{label}_{random.randrange(16**6):06x}"
+    url = ensure_database(PG_ADMIN, name, fresh=True)
+    root = Path(tempfile.mkdtemp(prefix=f"{label}-"))
+    with (root / "cluster.log").open("w") as log:
+        cluster = Cluster(data_dir=root / "data", database_url=url, workers=workers, api_port=free_port(),
+                          chroma_port=free_port(), redis_port=free_port(), log=log,
+                          env={"ATTEST_SERVICE__RATE_LIMIT_PER_MINUTE": "100000", **(env or {})})
+        try:
+            cluster.up()
+            yield cluster, name, url, root
+        finally:
+            cluster.down()
+            drop_database(PG_ADMIN, name)
+
+
 def run(n_docs: int, workers: int, per_app: int, *, faults_on: bool = True) -> dict[str, Any]:
     docs = documents(n_docs)
     before = single_core_rates(docs, sample=20)
     print("single core before:", before, flush=True)
-    name = f"attest_fault_{random.randrange(16**6):06x}"
-    url = ensure_database(PG_ADMIN, name, fresh=True)
-    root = Path(tempfile.mkdtemp(prefix="fault-run-"))
-    log = (root / "cluster.log").open("w")
-    cluster = Cluster(data_dir=root / "data", database_url=url, workers=workers, api_port=free_port(),
-                      chroma_port=free_port(), redis_port=free_port(), log=log,
-                      env={"ATTEST_SERVICE__RATE_LIMIT_PER_MINUTE": "100000"})
     events: list[dict[str, Any]] = []
-    try:
-        cluster.up()
+    with throwaway_cluster("fault_run", workers) as (cluster, name, url, root):
         harness_since = _own_cpu_s()
         db = Database(url)
         tenant_id = add_tenant(db, "fault-run")
@@ -233,10 +248,6 @@ def run(n_docs: int, workers: int, per_app: int, *, faults_on: bool = True) -> d
             jobs = s.execute(sa.select(Job.status, Job.attempts)).all()
             docs_in_db = s.scalar(sa.select(sa.func.count()).select_from(Document)) or 0
         db.engine.dispose()
-    finally:
-        cluster.down()
-        log.close()
-        drop_database(PG_ADMIN, name)
     after = single_core_rates(docs, sample=20)
     print("single core after:", after, flush=True)
     rates = bracketed(before, after)

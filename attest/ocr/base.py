@@ -37,6 +37,7 @@ class LineReader(Protocol):
 class OcrEngine(Protocol):
     name: str
     version: str
+    warm: bool  # the warm-up page was read (`warm_up`)
 
     def read(self, image: Image.Image, page: int = 1, *, orient: bool = True) -> OcrPage: ...
 
@@ -86,6 +87,7 @@ class PageReader:
         # What ran the models, for replay: not every engine says.
         self.backend: str | None = getattr(reader, "backend", None)
         self.precision: str | None = getattr(reader, "precision", None)
+        self.warm = False
 
     def read_line(self, image: Image.Image) -> tuple[str, float]:
         """One line of text that fills the picture (a seal's unwrapped ring), read without detection."""
@@ -164,14 +166,11 @@ def warm_up_page() -> Image.Image:
     return page
 
 
-_WARM: set[int] = set()  # ids of engines warmed in this process (engines live as long as the process)
-
-
 def warm_up(engine: OcrEngine) -> OcrPage | None:
-    """Read the warm-up page, once per engine; returns what was read (its lines show the engine really ran),
-    or None when this engine was warmed before."""
-    if id(engine) in _WARM:
+    """Read the warm-up page, once per engine (engines are shared per process); returns what was read (its
+    lines show the engine really ran), or None when this engine was warmed before."""
+    if engine.warm:
         return None
     page = engine.read(warm_up_page(), orient=False)
-    _WARM.add(id(engine))
+    engine.warm = True
     return page

@@ -61,12 +61,13 @@ def _openvino_params(threads: int) -> dict[str, Any]:
 def _load_models(engine: Any) -> None:
     """rapidocr compiles each model on its first call. Loaded here instead: once per process, before the first
     page is timed, and (for OpenVINO) while the precision hint is in place; a hint applied after construction
-    alone was silently lost, and "f32" ran in bf16."""
-    for loader in ("_load_det_model", "_load_rec_model"):
-        load = getattr(engine, loader, None)
-        if load is None:  # pragma: no cover - a rapidocr without these loaders compiles at construction
-            continue
-        load()
+    alone was silently lost, and "f32" ran in bf16. A rapidocr without these loaders is refused rather than
+    left to compile later without the hint."""
+    try:
+        engine._load_det_model()
+        engine._load_rec_model()
+    except AttributeError as exc:  # pragma: no cover - rapidocr is pinned below 4
+        raise EngineUnavailable(f"this rapidocr cannot load its models up front ({exc}): pin rapidocr<4") from exc
 
 
 class RapidOcrReader:
