@@ -62,13 +62,19 @@ class Authenticator:
         self._seen: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, header: str | None) -> Principal:
+    def remembered(self, header: str | None) -> Principal | None:
+        """The key's principal if it was verified within `ttl_s`, else None; never touches the database."""
         # Remembered by the header's digest, so no key is held in memory in the clear.
         digest = hashlib.sha256((header or "").encode()).hexdigest()
         with self._lock:
             hit = self._seen.get(digest)
-        if hit is not None and time.monotonic() - hit[0] < self.ttl_s:
-            return hit[1]
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl_s else None
+
+    def __call__(self, header: str | None) -> Principal:
+        who = self.remembered(header)
+        if who is not None:
+            return who
+        digest = hashlib.sha256((header or "").encode()).hexdigest()
         who = _authenticate(self.db, header)
         with self._lock:
             if len(self._seen) >= self.size:
@@ -103,6 +109,8 @@ def _authenticate(db: Database, header: str | None) -> Principal:
 class RateLimiter:
     """A fixed one-minute window per key, in this process (the in-process set-up: one API process)."""
 
+    blocks = False  # checked in memory: fine on the event loop
+
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._windows: dict[str, tuple[int, int]] = {}
@@ -123,6 +131,8 @@ class RateLimiter:
 class SharedRateLimiter:
     """The same one-minute window per key, counted in Redis, so several API processes share one limit. If Redis
     cannot be reached the request is let through (and logged): uploads matter more than strict limiting."""
+
+    blocks = True  # a network round trip: run off the event loop
 
     def __init__(self, per_minute: int, client: Any, *, pause_s: float = 5.0) -> None:
         self.per_minute, self.client, self.pause_s = per_minute, client, pause_s

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -22,7 +22,7 @@ from attest.errors import InputError
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.decision import Assessment
-from attest.store.models import Application, Document, Merchant, utcnow
+from attest.store.models import Application, Document, Merchant, new_id, utcnow
 from attest.worker.queue import enqueue
 from attest.worker.targets import FINAL, assess_target
 
@@ -163,23 +163,25 @@ async def upload_documents(application_id: str, request: Request, who: Principal
             app = _application(s, who, application_id)
             if app.status not in OPEN:
                 raise Problem(409, "application-not-open", "Documents can only be added before submitting")
-            have = s.scalar(select(func.count()).select_from(Document).where(
-                Document.application_id == app.id)) or 0
-            if have + len(payloads) > state.settings.service.max_documents_per_application:
+            stored = set(s.scalars(select(Document.sha256).where(Document.application_id == app.id)))
+            new = {sha for sha in shas if sha not in stored}
+            if len(stored) + len(new) > state.settings.service.max_documents_per_application:
                 raise Problem(413, "too-many-documents", "The application would exceed "
                               f"{state.settings.service.max_documents_per_application} documents")
-            out = []
+            repeats = set(shas) - new
+            known = {d.sha256: d for d in s.scalars(select(Document).where(
+                Document.application_id == app.id, Document.sha256.in_(repeats)))} if repeats else {}
             for (name, data), sha in zip(payloads, shas, strict=True):
-                doc = s.scalar(select(Document).where(Document.application_id == app.id, Document.sha256 == sha))
-                if doc is None:
-                    doc = Document(application_id=app.id, sha256=sha, filename=name, size=len(data),
-                                   group_id=group_id)
-                    s.add(doc)
-                    s.flush()
-                    if group_id is None:
-                        enqueue(s, "process_document", doc.id)
-                    # A group's pages may arrive over several requests: they are joined and read at submit.
-                out.append(_documents_out(doc)[0])  # the upload itself; its invoices appear once read
+                if sha in known:
+                    continue  # stored before (a repeat upload): it stays as it is
+                doc = known[sha] = Document(id=new_id("doc"), application_id=app.id, sha256=sha, filename=name,
+                                            size=len(data), group_id=group_id)
+                s.add(doc)
+                if group_id is None:
+                    enqueue(s, "process_document", doc.id, new_target=True)
+                # A group's pages may arrive over several requests: they are joined and read at submit.
+            s.flush()  # one round of inserts for every new document and job
+            out = [_documents_out(known[sha])[0] for sha in shas]  # the uploads; their invoices appear once read
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
     return await idempotent(request, who, state.db, lambda: run_in_threadpool(work))

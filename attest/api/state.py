@@ -8,6 +8,7 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from attest.api.auth import Authenticator, Principal, RateLimiter, SharedRateLimiter
 from attest.settings import Settings
@@ -40,7 +41,7 @@ class AppState:
     pattern_probe: Callable[[], object] | None = None
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:  # async: a sync dependency costs a thread-pool hop
     state: AppState = request.app.state.attest
     return state
 
@@ -53,9 +54,20 @@ StateDep = Annotated[AppState, Depends(get_state)]
 bearer = HTTPBearer(auto_error=False, scheme_name="apiKey", description="An API key: `Authorization: Bearer atk_…`")
 
 
-def get_principal(state: StateDep, request: Request,
-                  _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-    who = state.authenticate(request.headers.get("authorization"))
+def _principal(state: AppState, header: str | None) -> Principal:
+    who = state.authenticate(header)
+    state.limiter.check(who.key_id)
+    return who
+
+
+async def get_principal(state: StateDep, request: Request,
+                        _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    """A key verified moments ago and an in-memory rate limit are judged on the event loop (a phone's pages
+    back to back); a database lookup or a shared (Redis) limit run in the thread pool, off the loop."""
+    header = request.headers.get("authorization")
+    who = state.authenticate.remembered(header)
+    if who is None or state.limiter.blocks:
+        return await run_in_threadpool(_principal, state, header)
     state.limiter.check(who.key_id)
     return who
 

@@ -10,14 +10,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attest.store.db import Database
-from attest.store.models import Job, utcnow
+from attest.store.models import Job, new_id, utcnow
 
 NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
 
 
-def enqueue(session: Session, kind: str, target_id: str) -> None:
+def enqueue(session: Session, kind: str, target_id: str, *, new_target: bool = False) -> None:
     """Record a job unless one for this target exists (a repeat request adds nothing). Its id is noted on the
-    session, and dispatched to the workers once the transaction commits (`attest.worker.dispatch`)."""
+    session, and dispatched to the workers once the transaction commits (`attest.worker.dispatch`).
+
+    `new_target`: the target was created in this same transaction, so no job for it can exist yet and no other
+    request can race to add one; the job is simply added (flushed with the target, no lookup, no savepoint)."""
+    if new_target:
+        job = Job(id=new_id("job"), kind=kind, target_id=target_id)
+        session.add(job)
+        session.info.setdefault(NEW_JOBS, []).append(job.id)
+        return
     if session.scalar(select(Job.id).where(Job.kind == kind, Job.target_id == target_id)) is not None:
         return
     job = Job(kind=kind, target_id=target_id)

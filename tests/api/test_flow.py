@@ -26,8 +26,11 @@ def test_upload_submit_poll_decide_and_export(live: Live) -> None:
                  ("files", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))]
         up = c.post(f"/v1/applications/{app['id']}/documents", files=files, headers=headers)
         assert up.status_code == 202 and [d["status"] for d in up.json()] == ["queued", "queued"], up.text
+        # The same bytes are one document: sent again, or twice in one request beside a stored one.
         again = c.post(f"/v1/applications/{app['id']}/documents", files=files[:1], headers=headers)
-        assert again.json()[0]["id"] == up.json()[0]["id"]  # the same bytes are one document
+        assert again.json()[0]["id"] == up.json()[0]["id"]
+        twice = c.post(f"/v1/applications/{app['id']}/documents", files=files[1:] * 2, headers=headers)
+        assert [d["id"] for d in twice.json()] == [up.json()[1]["id"]] * 2, twice.text
         sub = c.post(f"/v1/applications/{app['id']}/submit", headers=headers)
         assert sub.status_code == 202 and sub.json()["status"] == "submitted"
         late = c.post(f"/v1/applications/{app['id']}/documents", files=files[:1], headers=headers)
@@ -128,3 +131,15 @@ def test_unreadable_evidence_is_asked_for_again_not_declined(live: Live) -> None
         again = c.post(f"/v1/applications/{app['id']}/documents", headers=headers,
                        files=[("files", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))])
         assert again.status_code == 202, again.text
+
+
+def test_one_file_sent_twice_in_one_request_is_one_document(live: Live) -> None:
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        merchant = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        app = c.post("/v1/applications", json={"merchant_id": merchant["id"]}, headers=headers).json()
+        photo = ("files", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))
+        up = c.post(f"/v1/applications/{app['id']}/documents", files=[photo, photo], headers=headers)
+        assert up.status_code == 202, up.text
+        assert len({d["id"] for d in up.json()}) == 1 and len(up.json()) == 2
+        assert len(c.get(f"/v1/applications/{app['id']}", headers=headers).json()["documents"]) == 1
