@@ -11,7 +11,8 @@ from PIL import Image
 from attest.data import load
 from attest.layout.normalize import squash
 from attest.ocr import OcrEngine
-from attest.ocr.ink import red_ink_mask
+from attest.ocr.ink import paper_light, red_ink_mask
+from attest.ocr.workcopy import work_copy
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,9 @@ def red_mask(arr: np.ndarray) -> np.ndarray:
     """Red ink, with the paler pixels joined to it: a faded seal's ring is red in places and pink in between
     (strong pixels seed, weak ones connected to them count too)."""
     spec = load("seals")
-    strong = red_ink_mask(arr, spec["red_margin"], spec["red_min"])
-    weak = red_ink_mask(arr, spec["red_margin"] * spec["weak_red_share"], spec["red_min"])
+    light = paper_light(arr, max(15, min(arr.shape[:2]) // 30))  # one estimate of the light for both masks
+    strong = red_ink_mask(arr, spec["red_margin"], spec["red_min"], light)
+    weak = red_ink_mask(arr, spec["red_margin"] * spec["weak_red_share"], spec["red_min"], light)
     count, labels = cv2.connectedComponents(weak, connectivity=8)
     seeded = np.zeros(count, dtype=bool)
     seeded[np.unique(labels[strong > 0])] = True
@@ -57,7 +59,7 @@ def find_seals(image: Image.Image, page: int = 1) -> list[Seal]:
     """Red rings on the page (round company seals and oval invoice seals), text not read yet."""
     spec = load("seals")
     scale = min(1.0, spec["work_side"] / max(image.size))
-    small = np.asarray(image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale)))))
+    small = work_copy(image, spec["work_side"])
     mask = red_mask(small)
     # Invoice forms are printed in the same red: their long straight rules would fuse with a seal's ring.
     span = max(25, int(min(mask.shape) * 0.08))

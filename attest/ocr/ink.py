@@ -48,10 +48,12 @@ def paper_light(arr: np.ndarray, span: int) -> np.ndarray:
     return light
 
 
-def red_ink_mask(arr: np.ndarray, margin: float, minimum: float) -> np.ndarray:
-    """1 where red stands `margin` above green and blue and is at least `minimum`, both scaled by the light."""
+def red_ink_mask(arr: np.ndarray, margin: float, minimum: float, light: np.ndarray | None = None) -> np.ndarray:
+    """1 where red stands `margin` above green and blue and is at least `minimum`, both scaled by the light
+    (`paper_light`, estimated here unless the caller already has it for this picture)."""
     rgb = arr.astype(np.int16)
-    light = paper_light(arr, max(15, min(arr.shape[:2]) // 30))
+    if light is None:
+        light = paper_light(arr, max(15, min(arr.shape[:2]) // 30))
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     mask: np.ndarray = ((r - np.maximum(g, b) > margin * light) & (r > minimum * light)).astype(np.uint8)
     return mask

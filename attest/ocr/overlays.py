@@ -68,10 +68,10 @@ def note_strokes(image: Image.Image, letter_px: float, spec: dict[str, Any]) -> 
     import cv2
 
     from attest.ocr.ink import red_ink_mask
+    from attest.ocr.workcopy import work_copy
 
     scale = min(1.0, spec["stroke_work_side"] / max(image.size))
-    small = np.asarray(image.convert("RGB").resize((max(1, round(image.width * scale)),
-                                                    max(1, round(image.height * scale))))).astype(np.int16)
+    small = work_copy(image, spec["stroke_work_side"]).astype(np.int16)
     coloured = ((small.max(axis=2) - small.min(axis=2)) > spec["colour_spread"]) & (red_ink_mask(small, 50, 110) == 0)
     mask = coloured.astype(np.uint8)
     width = cv2.distanceTransform(mask, cv2.DIST_L2, 3) * 2

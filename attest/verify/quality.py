@@ -15,6 +15,7 @@ from PIL import Image
 from attest.data import load
 from attest.findings import result
 from attest.layout.normalize import squash
+from attest.ocr.workcopy import work_copy
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import FILE_TEXT_ENGINES, OcrPage
@@ -69,9 +70,7 @@ def _picture_findings(result_: DocumentResult, image: Image.Image, doc: str, spe
             page and page.lines and statistics.median(ln.bbox[3] - ln.bbox[1] for ln in page.lines)
             < spec["min_text_height"]):
         out.append(_say("too_small", doc, ["image"]))
-    scale = min(1.0, spec["work_side"] / max(image.size))
-    small = image.convert("RGB").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
-    rgb = np.asarray(small, dtype=np.float32)
+    rgb = work_copy(image, spec["work_side"]).astype(np.float32)
     gray = rgb.mean(axis=2)
     if gray.mean() < spec["min_brightness"]:
         out.append(_say("dark", doc, ["image"]))
