@@ -7,6 +7,7 @@ wiring; what they need of the worker they see through `api.state.Worker`."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,7 +30,7 @@ from attest.web.mount import install_review_pages
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     """Migrate and open the stores; with the in-process worker, build the engines once and start it; with
     Celery, send each new job to the broker (the workers build their own engines)."""
-    from attest.worker.build import build_context
+    from attest.worker.build import build_context, lane_ocr, ocr_lanes
     from attest.worker.dispatch import on_commit
     from attest.worker.inprocess import InProcessWorker
 
@@ -43,8 +44,10 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         on_commit(db, publisher(broker))
         probe = _server_probe(settings)
     elif start_worker:
-        ctx = build_context(settings)
-        worker = InProcessWorker(ctx, threads=settings.service.workers)
+        threads = settings.service.workers or os.cpu_count() or 1
+        ocr = lane_ocr(settings.ocr, threads)
+        ctx = build_context(settings.model_copy(update={"ocr": ocr}))
+        worker = InProcessWorker(ocr_lanes(ctx, threads, separate=ocr is not settings.ocr))
         on_commit(ctx.db, lambda _ids: worker.wake())
         worker.start()
         db = ctx.db

@@ -42,7 +42,8 @@ class OcrSettings(BaseModel):
     precision: Literal["f32", "bf16"] = Field(
         "f32", description="Arithmetic the backend computes in. `bf16` (openvino only, on CPUs with AVX-512 BF16 or "
         "AMX) is faster but reads some lines differently; `f32` reads as onnxruntime does.")
-    threads: int = Field(0, description="Inference threads per model; 0 lets the backend decide.")
+    threads: int = Field(0, description="Inference threads per model; 0 lets the backend decide (the in-process "
+                         "worker then gives each of its threads an engine on its share of the cores).")
     warm_up: bool = Field(
         True, description="Read a drawn page once when a service or worker process starts (before it reports "
         "ready), so the first merchant's document does not pay the runtime's first-inference cost.")

@@ -13,9 +13,12 @@ log = logging.getLogger("attest.worker")
 
 
 class InProcessWorker:
-    def __init__(self, ctx: tasks.Context, *, threads: int = 0, poll_s: float = 0.2) -> None:
-        self.ctx = ctx
-        self.threads = threads or os.cpu_count() or 1
+    def __init__(self, lanes: list[tasks.Context], *, poll_s: float = 0.2) -> None:
+        """One thread per context in `lanes` (`attest.worker.build.ocr_lanes`): each reads with its context's
+        OCR engine; they share the database, stores and settings."""
+        self.lanes = lanes
+        self.ctx = lanes[0]
+        self.threads = len(lanes)
         self.poll_s = poll_s
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -26,7 +29,7 @@ class InProcessWorker:
         if n:
             log.warning("requeued %d jobs left running by a previous process", n)
         for i in range(self.threads):
-            t = threading.Thread(target=self._loop, name=f"attest-worker-{i}", daemon=True)
+            t = threading.Thread(target=self._loop, args=(self.lanes[i],), name=f"attest-worker-{i}", daemon=True)
             t.start()
             self._pool.append(t)
 
@@ -42,14 +45,14 @@ class InProcessWorker:
         for t in self._pool:
             t.join(timeout=30)
 
-    def _loop(self) -> None:
+    def _loop(self, ctx: tasks.Context) -> None:
         # OCR threads yield the CPU to the API's threads: an upload is acknowledged quickly even while every
         # core reads documents (Linux schedules threads as tasks, so a thread's own niceness applies).
         with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while not self._stop.is_set():
             try:
-                job = queue.claim(self.ctx.db, lease_s=self.ctx.settings.service.job_lease_s)
+                job = queue.claim(ctx.db, lease_s=ctx.settings.service.job_lease_s)
             except Exception:  # the database is away: keep the thread, try again shortly
                 log.warning("could not claim a job", exc_info=True)
                 self._stop.wait(2.0)
@@ -59,10 +62,10 @@ class InProcessWorker:
                 self._wake.clear()
                 continue
             try:
-                runner.execute(self.ctx, job)
+                runner.execute(ctx, job)
             except runner.TransientFault as exc:
                 # The database (or a webhook) is away for a moment: give the job back and let it cool down.
-                runner.retry_later(self.ctx, job, exc)
+                runner.retry_later(ctx, job, exc)
                 self._stop.wait(min(30.0, 0.5 * 2 ** min(job.attempts, 6)))
             except Exception:  # a bug in the bookkeeping itself must not kill the thread
                 log.exception("job %s could not be run", job.id)

@@ -88,7 +88,7 @@ def _run_until_decided(tmp_path: Path, db: Database, app_id: str, ocr: Any) -> N
     settings = Settings(data_dir=tmp_path, service=ServiceSettings(database_url=database_url(None, tmp_path / "db")))
     ctx = Context(db=db, blobs=BlobStore(tmp_path / "blobs"), engines=Engines(ocr=ocr), policy=load_policy(),
                   patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path), settings=settings)
-    worker = InProcessWorker(ctx, threads=1, poll_s=0.05)
+    worker = InProcessWorker([ctx], poll_s=0.05)
     worker.start()
     try:
         deadline = time.monotonic() + 60
