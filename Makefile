@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python -m eval.bench_patterns
 	$(BIN)/python -m eval.bench_service
 	$(BIN)/python -m eval.bench_310
+	$(BIN)/python -m eval.stage_costs
 	$(BIN)/python -m eval.bench_web
 	$(BIN)/python -m eval.bench_einvoice
 
