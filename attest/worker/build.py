@@ -30,7 +30,6 @@ def build_context(settings: Settings, *, publish: Publish | None = None) -> task
                          settings=settings)
 
 
-
 def lane_ocr(ocr: OcrSettings, workers: int) -> OcrSettings:
     """The OCR settings for each of an in-process worker's threads when each reads with an engine of its own
     on its share of the cores, as Celery's one-thread worker processes do. One engine on every core serialised
