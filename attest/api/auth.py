@@ -62,19 +62,22 @@ class Authenticator:
         self._seen: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
-    def remembered(self, header: str | None) -> Principal | None:
-        """The key's principal if it was verified within `ttl_s`, else None; never touches the database."""
+    @staticmethod
+    def _digest(header: str | None) -> str:
         # Remembered by the header's digest, so no key is held in memory in the clear.
-        digest = hashlib.sha256((header or "").encode()).hexdigest()
+        return hashlib.sha256((header or "").encode()).hexdigest()
+
+    def remembered(self, header: str | None, digest: str | None = None) -> Principal | None:
+        """The key's principal if it was verified within `ttl_s`, else None; never touches the database."""
         with self._lock:
-            hit = self._seen.get(digest)
+            hit = self._seen.get(digest or self._digest(header))
         return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl_s else None
 
     def __call__(self, header: str | None) -> Principal:
-        who = self.remembered(header)
+        digest = self._digest(header)
+        who = self.remembered(header, digest)
         if who is not None:
             return who
-        digest = hashlib.sha256((header or "").encode()).hexdigest()
         who = _authenticate(self.db, header)
         with self._lock:
             if len(self._seen) >= self.size:
@@ -85,7 +88,7 @@ class Authenticator:
     def forget(self, header: str) -> None:
         """Drop a remembered key at once (a reviewer logged out), instead of within `ttl_s`."""
         with self._lock:
-            self._seen.pop(hashlib.sha256(header.encode()).hexdigest(), None)
+            self._seen.pop(self._digest(header), None)
 
 
 def _authenticate(db: Database, header: str | None) -> Principal:

@@ -63,9 +63,10 @@ def seal_blobs(image: Image.Image, *, work_side: int = 800, min_share: float = 0
     """Boxes (page pixels) of red rings the size of a seal: stamps that may hide the print under them."""
     import cv2
 
+    from attest.ocr.workcopy import work_copy
+
     scale = min(1.0, work_side / max(image.size))
-    small = np.asarray(image.convert("RGB").resize((max(1, round(image.width * scale)),
-                                                    max(1, round(image.height * scale)))))
+    small = work_copy(image, work_side)
     spec = load("seals")
     mask = red_ink_mask(small, spec["red_margin"], spec["red_min"])
     red = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))

@@ -18,7 +18,6 @@ class InProcessWorker:
         OCR engine; they share the database, stores and settings."""
         self.lanes = lanes
         self.ctx = lanes[0]
-        self.threads = len(lanes)
         self.poll_s = poll_s
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -28,8 +27,8 @@ class InProcessWorker:
         n = queue.requeue_running(self.ctx.db)
         if n:
             log.warning("requeued %d jobs left running by a previous process", n)
-        for i in range(self.threads):
-            t = threading.Thread(target=self._loop, args=(self.lanes[i],), name=f"attest-worker-{i}", daemon=True)
+        for i, lane in enumerate(self.lanes):
+            t = threading.Thread(target=self._loop, args=(lane,), name=f"attest-worker-{i}", daemon=True)
             t.start()
             self._pool.append(t)
 
