@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,17 +16,9 @@ from attest.store.models import Job, new_id, utcnow
 NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
 
 
-def enqueue(session: Session, kind: str, target_id: str, *, new_target: bool = False) -> None:
+def enqueue(session: Session, kind: str, target_id: str) -> None:
     """Record a job unless one for this target exists (a repeat request adds nothing). Its id is noted on the
-    session, and dispatched to the workers once the transaction commits (`attest.worker.dispatch`).
-
-    `new_target`: the target was created in this same transaction, so no job for it can exist yet and no other
-    request can race to add one; the job is simply added (flushed with the target, no lookup, no savepoint)."""
-    if new_target:
-        job = Job(id=new_id("job"), kind=kind, target_id=target_id)
-        session.add(job)
-        session.info.setdefault(NEW_JOBS, []).append(job.id)
-        return
+    session, and dispatched to the workers once the transaction commits (`attest.worker.dispatch`)."""
     if session.scalar(select(Job.id).where(Job.kind == kind, Job.target_id == target_id)) is not None:
         return
     job = Job(kind=kind, target_id=target_id)
@@ -35,6 +28,19 @@ def enqueue(session: Session, kind: str, target_id: str, *, new_target: bool = F
     except IntegrityError:
         return  # a concurrent request enqueued it first
     session.info.setdefault(NEW_JOBS, []).append(job.id)
+
+
+def enqueue_new(session: Session, kind: str, target_ids: Sequence[str]) -> None:
+    """Jobs for targets created in this same transaction: no job for them can exist yet and no other request
+    can race to add one, so they are inserted in one statement, with no lookup and no savepoint (an upload's
+    documents; the API acknowledges those while every core reads)."""
+    if not target_ids:
+        return
+    now = utcnow()  # a microsecond apart: claimed in this order (clock readings this close are often equal)
+    rows = [{"id": new_id("job"), "kind": kind, "target_id": target, "status": "queued", "attempts": 0,
+             "created_at": now + timedelta(microseconds=i)} for i, target in enumerate(target_ids)]
+    session.connection().execute(insert(Job), rows)
+    session.info.setdefault(NEW_JOBS, []).extend(row["id"] for row in rows)
 
 
 def claim(db: Database, *, lease_s: float, now: datetime | None = None) -> Job | None:

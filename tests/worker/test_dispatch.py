@@ -12,7 +12,7 @@ from sqlalchemy import select
 from attest.store.db import open_database
 from attest.store.models import Job
 from attest.worker.dispatch import on_commit
-from attest.worker.queue import enqueue
+from attest.worker.queue import claim, enqueue, enqueue_new
 
 
 def test_jobs_are_published_once_the_outer_transaction_commits(tmp_path: Path) -> None:
@@ -52,3 +52,22 @@ def test_a_rolled_back_transaction_publishes_nothing(tmp_path: Path) -> None:
     with db.session() as s:  # and the next transaction does not publish the rolled-back job either
         enqueue(s, "process_document", "doc_b")
     assert [len(ids) for ids in published] == [1]
+
+
+def test_an_uploads_new_jobs_are_published_on_commit_and_claimed_in_upload_order(tmp_path: Path) -> None:
+    db = open_database(None, tmp_path)
+    published: list[list[str]] = []
+    on_commit(db, published.append)
+    with db.session() as s:
+        enqueue_new(s, "process_document", ["doc_c", "doc_a", "doc_b"])  # one insert, no lookups
+        enqueue_new(s, "process_document", [])  # an upload of repeats only adds nothing
+        assert published == []
+    assert len(published) == 1 and len(published[0]) == 3
+    claimed = [job.target_id for job in iter(lambda: claim(db, lease_s=60), None)]
+    assert claimed == ["doc_c", "doc_a", "doc_b"]
+    with contextlib.suppress(RuntimeError), db.session() as s:
+        enqueue_new(s, "process_document", ["doc_d"])
+        raise RuntimeError("the upload failed after its jobs were added")
+    assert len(published) == 1
+    with db.session() as s:
+        assert s.scalar(select(Job.id).where(Job.target_id == "doc_d")) is None
