@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,11 @@ from attest.worker.queue import enqueue, enqueue_new
 from attest.worker.targets import FINAL, assess_target
 
 router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
+# The upload's statements, built once: building a statement costs as much Python as running its cached form.
+_UPLOAD_TARGET = select(Application.tenant_id, Application.merchant_id, Application.status).where(
+    Application.id == bindparam("application_id"))
+_STORED_SHAS = select(Document.sha256).where(Document.application_id == bindparam("application_id"))
+_NEW_DOCUMENTS = insert(Document)
 # Open to uploads: a new application, or a decided one whose reviewer asked for more evidence.
 OPEN = ("open", "evidence_requested")
 
@@ -164,13 +169,12 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         # than the inserts themselves, and uploads are what the API answers while every core reads.
         with state.db.session() as s:
             db = s.connection()
-            app = db.execute(select(Application.tenant_id, Application.merchant_id, Application.status)
-                             .where(Application.id == application_id)).one_or_none()
+            app = db.execute(_UPLOAD_TARGET, {"application_id": application_id}).one_or_none()
             if app is None or not who.may_see(app.tenant_id, app.merchant_id):
                 raise Problem(404, "not-found", "No such application")
             if app.status not in OPEN:
                 raise Problem(409, "application-not-open", "Documents can only be added before submitting")
-            stored = set(db.scalars(select(Document.sha256).where(Document.application_id == application_id)))
+            stored = set(db.scalars(_STORED_SHAS, {"application_id": application_id}))
             new = {sha for sha in shas if sha not in stored}
             if len(stored) + len(new) > state.settings.service.max_documents_per_application:
                 raise Problem(413, "too-many-documents", "The application would exceed "
@@ -190,7 +194,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
                 out[sha] = DocumentOut(id=doc_id, filename=name, sha256=sha, size=len(data), group_id=group_id,
                                        status="queued")
             if rows:
-                db.execute(insert(Document), rows)
+                db.execute(_NEW_DOCUMENTS, rows)
             if group_id is None:
                 enqueue_new(s, "process_document", [str(row["id"]) for row in rows])
             # A group's pages may arrive over several requests: they are joined and read at submit.

@@ -14,6 +14,7 @@ from attest.store.db import Database
 from attest.store.models import Job, new_id, utcnow
 
 NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
+_NEW_JOBS = insert(Job)  # built once (`enqueue_new` runs on every upload)
 
 
 def enqueue(session: Session, kind: str, target_id: str) -> None:
@@ -39,7 +40,7 @@ def enqueue_new(session: Session, kind: str, target_ids: Sequence[str]) -> None:
     now = utcnow()  # a microsecond apart: claimed in this order (clock readings this close are often equal)
     rows = [{"id": new_id("job"), "kind": kind, "target_id": target, "status": "queued", "attempts": 0,
              "created_at": now + timedelta(microseconds=i)} for i, target in enumerate(target_ids)]
-    session.connection().execute(insert(Job), rows)
+    session.connection().execute(_NEW_JOBS, rows)
     session.info.setdefault(NEW_JOBS, []).extend(row["id"] for row in rows)
 
 
