@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,7 +19,7 @@ from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
 from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, RetakeOut, ReviewOut
 from attest.api.problems import COMMON_RESPONSES, Problem
-from attest.api.state import PrincipalDep, StateDep
+from attest.api.state import AppState, PrincipalDep, StateDep
 from attest.errors import InputError
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
@@ -126,6 +127,46 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
         return _out(s, _application(s, who, application_id))
 
 
+def _record_uploads(state: AppState, who: Principal, application_id: str, payloads: list[tuple[str, bytes]],
+                    shas: list[str], group_id: str | None) -> dict[str, DocumentOut]:
+    """The upload's documents and jobs, in one transaction: each file's document by its hash, new or stored.
+
+    Core statements, not ORM objects: on this path the ORM's identity map and unit of work cost more than the
+    inserts themselves, and uploads are what the API answers while every core reads."""
+    with state.db.session() as s:
+        db = s.connection()
+        app = db.execute(_UPLOAD_TARGET, {"application_id": application_id}).one_or_none()
+        if app is None or not who.may_see(app.tenant_id, app.merchant_id):
+            raise Problem(404, "not-found", "No such application")
+        if app.status not in OPEN:
+            raise Problem(409, "application-not-open", "Documents can only be added before submitting")
+        stored = set(db.scalars(_STORED_SHAS, {"application_id": application_id}))
+        new = {sha for sha in shas if sha not in stored}
+        if len(stored) + len(new) > state.settings.service.max_documents_per_application:
+            raise Problem(413, "too-many-documents", "The application would exceed "
+                          f"{state.settings.service.max_documents_per_application} documents")
+        repeats = set(shas) - new
+        out = {d.sha256: _documents_out(d)[0] for d in s.scalars(select(Document).where(
+            Document.application_id == application_id, Document.sha256.in_(repeats)))} if repeats else {}
+        rows: list[dict[str, object]] = []
+        now = utcnow()  # a microsecond apart: listed in upload order (readings this close are often equal)
+        for (name, data), sha in zip(payloads, shas, strict=True):
+            if sha in out:
+                continue  # stored before, or earlier in this request: it stays as it is
+            doc_id = new_id("doc")
+            rows.append({"id": doc_id, "application_id": application_id, "sha256": sha, "filename": name,
+                         "size": len(data), "group_id": group_id, "status": "queued",
+                         "created_at": now + timedelta(microseconds=len(rows))})
+            out[sha] = DocumentOut(id=doc_id, filename=name, sha256=sha, size=len(data), group_id=group_id,
+                                   status="queued")
+        if rows:
+            db.execute(_NEW_DOCUMENTS, rows)
+        if group_id is None:
+            enqueue_new(s, "process_document", [str(row["id"]) for row in rows])
+        # A group's pages may arrive over several requests: they are joined and read at submit.
+    return out
+
+
 @router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
              responses={413: {"description": "A file over the byte limit"},
                         415: {"description": "Not an image, PDF or OFD"},
@@ -165,39 +206,12 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         # Blobs are written first and outside the transaction: a row never points at a missing blob, and the
         # fsync does not hold the database. A blob whose request then fails is kept, unreferenced and harmless.
         shas = [state.blobs.put(data) for _, data in payloads]
-        # Core statements, not ORM objects: on this path the ORM's identity map and unit of work cost more
-        # than the inserts themselves, and uploads are what the API answers while every core reads.
-        with state.db.session() as s:
-            db = s.connection()
-            app = db.execute(_UPLOAD_TARGET, {"application_id": application_id}).one_or_none()
-            if app is None or not who.may_see(app.tenant_id, app.merchant_id):
-                raise Problem(404, "not-found", "No such application")
-            if app.status not in OPEN:
-                raise Problem(409, "application-not-open", "Documents can only be added before submitting")
-            stored = set(db.scalars(_STORED_SHAS, {"application_id": application_id}))
-            new = {sha for sha in shas if sha not in stored}
-            if len(stored) + len(new) > state.settings.service.max_documents_per_application:
-                raise Problem(413, "too-many-documents", "The application would exceed "
-                              f"{state.settings.service.max_documents_per_application} documents")
-            repeats = set(shas) - new
-            out = {d.sha256: _documents_out(d)[0] for d in s.scalars(select(Document).where(
-                Document.application_id == application_id, Document.sha256.in_(repeats)))} if repeats else {}
-            rows: list[dict[str, object]] = []
-            now = utcnow()  # a microsecond apart: listed in upload order (readings this close are often equal)
-            for (name, data), sha in zip(payloads, shas, strict=True):
-                if sha in out:
-                    continue  # stored before, or earlier in this request: it stays as it is
-                doc_id = new_id("doc")
-                rows.append({"id": doc_id, "application_id": application_id, "sha256": sha, "filename": name,
-                             "size": len(data), "group_id": group_id, "status": "queued",
-                             "created_at": now + timedelta(microseconds=len(rows))})
-                out[sha] = DocumentOut(id=doc_id, filename=name, sha256=sha, size=len(data), group_id=group_id,
-                                       status="queued")
-            if rows:
-                db.execute(_NEW_DOCUMENTS, rows)
-            if group_id is None:
-                enqueue_new(s, "process_document", [str(row["id"]) for row in rows])
-            # A group's pages may arrive over several requests: they are joined and read at submit.
+        try:
+            out = _record_uploads(state, who, application_id, payloads, shas, group_id)
+        except IntegrityError:
+            # The same new file, uploaded to this application by a concurrent request (a phone retrying), was
+            # committed between this request's read and its insert: read again, and it is a repeat.
+            out = _record_uploads(state, who, application_id, payloads, shas, group_id)
         body = [out[sha].model_dump(mode="json") for sha in shas]  # the uploads; their invoices appear once read
         return JSONResponse(body, status_code=202)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 
 from attest.audit.chain import load_jsonl, verify_chain
@@ -143,3 +146,29 @@ def test_one_file_sent_twice_in_one_request_is_one_document(live: Live) -> None:
         assert up.status_code == 202, up.text
         assert len({d["id"] for d in up.json()}) == 1 and len(up.json()) == 2
         assert len(c.get(f"/v1/applications/{app['id']}", headers=headers).json()["documents"]) == 1
+
+
+def test_the_same_new_file_sent_by_concurrent_requests_is_one_document(live: Live) -> None:
+    """A phone that retries while its first upload is still in flight: on PostgreSQL the requests really run at
+    once, and the one that loses the race to insert finds the winner's row and answers with it (not a 500)."""
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        merchant = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        app = c.post("/v1/applications", json={"merchant_id": merchant["id"]}, headers=headers).json()
+    start = threading.Barrier(8)
+
+    def send(data: bytes) -> httpx.Response:
+        with httpx.Client(base_url=live.url, timeout=60) as client:
+            start.wait()
+            return client.post(f"/v1/applications/{app['id']}/documents", headers=headers,
+                               files=[("files", (PHOTO.name, data, "image/jpeg"))])
+
+    for n in range(3):  # a new file each round (a JPEG ignores bytes after its end): each round is a race
+        data = PHOTO.read_bytes() + f"round {n}".encode()
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(send, [data] * 8))
+        assert [r.status_code for r in replies] == [202] * 8, [r.text for r in replies if r.status_code != 202]
+        assert len({r.json()[0]["id"] for r in replies}) == 1
+        start.reset()
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        assert len(c.get(f"/v1/applications/{app['id']}", headers=headers).json()["documents"]) == 3
