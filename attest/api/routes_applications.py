@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -24,7 +23,7 @@ from attest.errors import InputError
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.decision import Assessment
-from attest.store.models import Application, Document, Merchant, new_id, utcnow
+from attest.store.models import Application, Document, Merchant, new_id, utc_moments, utcnow
 from attest.worker.queue import enqueue, enqueue_new
 from attest.worker.targets import FINAL, assess_target
 
@@ -145,24 +144,24 @@ def _record_uploads(state: AppState, who: Principal, application_id: str, payloa
         if len(stored) + len(new) > state.settings.service.max_documents_per_application:
             raise Problem(413, "too-many-documents", "The application would exceed "
                           f"{state.settings.service.max_documents_per_application} documents")
-        repeats = set(shas) - new
+        repeats = stored.intersection(shas)
         out = {d.sha256: _documents_out(d)[0] for d in s.scalars(select(Document).where(
             Document.application_id == application_id, Document.sha256.in_(repeats)))} if repeats else {}
+        moments = iter(utc_moments(len(new)))  # listed in upload order
         rows: list[dict[str, object]] = []
-        now = utcnow()  # a microsecond apart: listed in upload order (readings this close are often equal)
+        ids: list[str] = []
         for (name, data), sha in zip(payloads, shas, strict=True):
             if sha in out:
                 continue  # stored before, or earlier in this request: it stays as it is
-            doc_id = new_id("doc")
-            rows.append({"id": doc_id, "application_id": application_id, "sha256": sha, "filename": name,
-                         "size": len(data), "group_id": group_id, "status": "queued",
-                         "created_at": now + timedelta(microseconds=len(rows))})
-            out[sha] = DocumentOut(id=doc_id, filename=name, sha256=sha, size=len(data), group_id=group_id,
+            ids.append(new_id("doc"))
+            rows.append({"id": ids[-1], "application_id": application_id, "sha256": sha, "filename": name,
+                         "size": len(data), "group_id": group_id, "status": "queued", "created_at": next(moments)})
+            out[sha] = DocumentOut(id=ids[-1], filename=name, sha256=sha, size=len(data), group_id=group_id,
                                    status="queued")
         if rows:
             db.execute(_NEW_DOCUMENTS, rows)
         if group_id is None:
-            enqueue_new(s, "process_document", [str(row["id"]) for row in rows])
+            enqueue_new(s, "process_document", ids)
         # A group's pages may arrive over several requests: they are joined and read at submit.
     return out
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attest.store.db import Database
-from attest.store.models import Job, new_id, utcnow
+from attest.store.models import Job, new_id, utc_moments, utcnow
 
 NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
 _NEW_JOBS = insert(Job)  # built once (`enqueue_new` runs on every upload)
@@ -37,9 +37,8 @@ def enqueue_new(session: Session, kind: str, target_ids: Sequence[str]) -> None:
     documents; the API acknowledges those while every core reads)."""
     if not target_ids:
         return
-    now = utcnow()  # a microsecond apart: claimed in this order (clock readings this close are often equal)
     rows = [{"id": new_id("job"), "kind": kind, "target_id": target, "status": "queued", "attempts": 0,
-             "created_at": now + timedelta(microseconds=i)} for i, target in enumerate(target_ids)]
+             "created_at": at} for target, at in zip(target_ids, utc_moments(len(target_ids)), strict=True)]
     session.connection().execute(_NEW_JOBS, rows)
     session.info.setdefault(NEW_JOBS, []).extend(row["id"] for row in rows)
 
