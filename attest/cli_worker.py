@@ -48,7 +48,7 @@ def worker(metrics_port: Annotated[int, typer.Option(help="Serve this process's 
     ctx = worker_context()  # engines loaded and the database migrated before the first message is taken
     app = celery_app()
     start_sweeper(ctx, app)
-    _announce(app, name, ctx.engines.ocr.version, settings.service.sweep_s)
+    _announce(app, name, ctx.reader.ocr_version(), settings.service.sweep_s)
     if metrics_port:
         from prometheus_client import start_http_server
 

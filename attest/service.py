@@ -7,6 +7,7 @@ wiring; what they need of the worker they see through `api.state.Worker`."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -28,11 +29,13 @@ from attest.web.mount import install_review_pages
 
 
 def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
-    """Migrate and open the stores; with the in-process worker, build the engines once and start it; with
-    Celery, send each new job to the broker (the workers build their own engines)."""
-    from attest.worker.build import build_context, lane_ocr, ocr_lanes
+    """Migrate and open the stores; with the in-process worker, start its reading processes (one per worker
+    thread, engines built and warmed) and its threads; with Celery, send each new job to the broker (the workers
+    build their own engines)."""
+    from attest.worker.build import build_context, lane_ocr
     from attest.worker.dispatch import on_commit
     from attest.worker.inprocess import InProcessWorker
+    from attest.worker.reader_process import reading_lanes
 
     worker, broker = None, None
     probe: Callable[[], object] | None = None
@@ -45,9 +48,10 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
         probe = _server_probe(settings)
     elif start_worker:
         threads = settings.service.workers or os.cpu_count() or 1
-        ocr = lane_ocr(settings.ocr, threads)
-        ctx = build_context(settings.model_copy(update={"ocr": ocr}))
-        worker = InProcessWorker(ocr_lanes(ctx, threads, separate=ocr is not settings.ocr))
+        lane_settings = settings.model_copy(update={"ocr": lane_ocr(settings.ocr, threads)})
+        readers = reading_lanes(lane_settings, threads)  # started and warmed before the service reports ready
+        ctx = build_context(lane_settings, reader=readers[0])
+        worker = InProcessWorker([dataclasses.replace(ctx, reader=reader) for reader in readers])
         on_commit(ctx.db, lambda _ids: worker.wake())
         worker.start()
         db = ctx.db

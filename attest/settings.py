@@ -122,7 +122,16 @@ class ServiceSettings(BaseModel):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user@127.0.0.1:5432/attest; unset means "
                           "SQLite at `<data_dir>/attest.db`.")
-    workers: int = Field(0, ge=0, description="In-process worker threads; 0 means one per core.")
+    workers: int = Field(0, ge=0, description="In-process worker threads; 0 means one per core. Each hands its "
+                         "documents to a reading process of its own (OCR and the rest of the pipeline), apart from "
+                         "the API's interpreter.")
+    reader_niceness: int = Field(
+        10, ge=0, le=19, description="Unix niceness of the in-process worker's reading processes: the kernel gives "
+        "the API's threads the CPU first, so uploads are acknowledged quickly while every core reads.")
+    read_timeout_s: float = Field(
+        600.0, gt=0, description="A document the in-process worker's reading process has not read in this long is "
+        "refused (`processing.failed`, saying so) and the process is replaced; a crash of that process refuses "
+        "only its document too.")
     job_lease_s: float = Field(90.0, gt=0, description="A running job whose lease was not renewed for this long "
                                                        "is taken over by another worker (its first worker died).")
     worker: Literal["inprocess", "celery"] = Field(

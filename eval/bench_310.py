@@ -85,7 +85,8 @@ def _applications(url: str, headers: dict[str, str], merchant_id: str, applicati
 
 
 def in_process(applications: int, ocr: OcrSettings) -> dict[str, list[float]]:
-    """The API with its in-process worker (threads in the API process), in this process."""
+    """The API with its in-process worker (threads in the API process, each reading in a process of its own),
+    served from a thread of this process."""
     data_dir = tempfile.mkdtemp(prefix="bench-310-")
     settings = Settings(data_dir=data_dir, ocr=ocr, service=ServiceSettings(rate_limit_per_minute=100_000))
     db, headers, merchant_id = bench_tenant(database_url(None, settings.data_dir), "bench-310", MERCHANT)

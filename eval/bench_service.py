@@ -64,8 +64,8 @@ def serve_process(settings: Settings, start_worker: bool) -> tuple[multiprocessi
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    proc = multiprocessing.get_context("spawn").Process(target=_serve_child, args=(settings, start_worker, port),
-                                                        daemon=True)
+    # Not daemonic: the service starts reading processes of its own, which a daemonic process may not.
+    proc = multiprocessing.get_context("spawn").Process(target=_serve_child, args=(settings, start_worker, port))
     proc.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
@@ -141,6 +141,9 @@ def _phase(start_worker: bool, clients: int, uploads: int, postgres: bool = Fals
         docs_per_min = round(total / ((time.perf_counter() - started) / 60), 1)
     proc.terminate()
     proc.join(timeout=120)
+    if proc.is_alive():  # not daemonic: nothing else would stop it
+        proc.kill()
+        proc.join()
     db.engine.dispose()
     if postgres:
         drop_database(PG_ADMIN, "bench_service")

@@ -3,7 +3,7 @@ queue depth (read from the database at scrape time), jobs run and retried."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
@@ -29,11 +29,12 @@ JOBS = Counter("attest_jobs_total", "Jobs finished by this process, by kind and 
                ["kind", "result"])
 
 
-def observe_document(status: str, result: DocumentResult | None) -> None:
-    DOCUMENTS.labels(status=status, kind=result.classification.kind if result else "none").inc()
-    if result is not None:
-        for stage, seconds in result.timings.items():
-            STAGE_SECONDS.labels(stage=stage).observe(seconds)
+def observe_document(status: str, kind: str | None, timings: Mapping[str, float]) -> None:
+    """A document read (`kind` and stage `timings`) or refused (neither): counted where `/metrics` is served,
+    whichever process read it."""
+    DOCUMENTS.labels(status=status, kind=kind or "none").inc()
+    for stage, seconds in timings.items():
+        STAGE_SECONDS.labels(stage=stage).observe(seconds)
 
 
 def observe_assessment(assessment: Assessment, documents: Sequence[DocumentResult]) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import threading
 
 from attest.worker import queue, runner, tasks
@@ -14,8 +12,8 @@ log = logging.getLogger("attest.worker")
 
 class InProcessWorker:
     def __init__(self, lanes: list[tasks.Context], *, poll_s: float = 0.2) -> None:
-        """One thread per context in `lanes` (`attest.worker.build.ocr_lanes`): each reads with its context's
-        OCR engine; they share the database, stores and settings."""
+        """One thread per context in `lanes`: each reads with its context's reader (in the service, a reading
+        process of its own: `attest.worker.reader_process`); they share the database, stores and settings."""
         self.lanes = lanes
         self.ctx = lanes[0]
         self.poll_s = poll_s
@@ -36,7 +34,7 @@ class InProcessWorker:
         self._wake.set()
 
     def ocr_version(self) -> str:
-        return self.ctx.engines.ocr.version
+        return self.ctx.reader.ocr_version()
 
     def stop(self) -> None:
         self._stop.set()
@@ -45,10 +43,8 @@ class InProcessWorker:
             t.join(timeout=30)
 
     def _loop(self, ctx: tasks.Context) -> None:
-        # OCR threads yield the CPU to the API's threads: an upload is acknowledged quickly even while every
-        # core reads documents (Linux schedules threads as tasks, so a thread's own niceness applies).
-        with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        # Not niced: the thread itself only keeps the books (the reading process is niced), and a niced thread
+        # holding SQLite's one writer while the cores read would hold up every upload behind it.
         while not self._stop.is_set():
             try:
                 job = queue.claim(ctx.db, lease_s=ctx.settings.service.job_lease_s)

@@ -16,11 +16,9 @@ from sqlalchemy.orm import Session
 
 from attest.audit.chain import export_jsonl, load_jsonl
 from attest.audit.record import record_application, record_reassessment
-from attest.errors import AttestError, InputError
-from attest.ingest.combine import pages_to_pdf
 from attest.ops import context, metrics
 from attest.patterns.store import PatternStore, Submission
-from attest.pipeline import Engines, ProcessOptions, assess_application, process_document
+from attest.pipeline import assess_application
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import DocumentResult
@@ -29,8 +27,8 @@ from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
-from attest.store.previews import write_previews
 from attest.worker.queue import enqueue
+from attest.worker.reading import Reader, ReadRequest
 from attest.worker.targets import FINAL, assess_target, parse_document_target
 
 log = logging.getLogger(__name__)
@@ -42,16 +40,10 @@ class Context:
 
     db: Database
     blobs: BlobStore
-    engines: Engines
+    reader: Reader  # reads documents: in this thread, or in a reading process of its own
     policy: Policy
     patterns: PatternStore | None
     settings: Settings
-
-
-def _options(ctx: Context, day: date) -> ProcessOptions:
-    # The application's own day, not the day the job runs: a job re-run after a crash gives the same result.
-    s = ctx.settings
-    return ProcessOptions(limits=s.limits, ocr=s.ocr, today=day, extractor=s.llm.extractor)
 
 
 def _group(s: Session, lead: Document) -> list[Document]:
@@ -66,7 +58,8 @@ def _group(s: Session, lead: Document) -> list[Document]:
 def process_document_job(ctx: Context, target: str) -> None:
     """Read one upload; for the first page of a group, read every page of the group joined in upload order.
 
-    A target `doc~kind~round` is a reviewer's re-read: the document is read as that kind."""
+    A target `doc~kind~round` is a reviewer's re-read: the document is read as that kind. The reading itself
+    (`ctx.reader`) touches no database: it may run in a process of its own."""
     document_id, read_as = parse_document_target(target)
     with ctx.db.session() as s:
         lead = s.get(Document, document_id)
@@ -76,39 +69,14 @@ def process_document_job(ctx: Context, target: str) -> None:
         assert app is not None
         context.bind(application_id=app.id)
         members = _group(s, lead)
-        shas, ids, filename, day = [d.sha256 for d in members], [d.id for d in members], lead.filename, \
-            app.created_at.date()
-        grouped = lead.group_id is not None
+        request = ReadRequest(document_id=document_id, shas=tuple(d.sha256 for d in members),
+                              grouped=lead.group_id is not None, filename=lead.filename, day=app.created_at.date(),
+                              read_as=read_as)
+        ids = [d.id for d in members]
         lead.status = "processing"
-    outcome: dict[str, str | None]
-    try:
-        if grouped:
-            data = pages_to_pdf([ctx.blobs.get(sha) for sha in shas], limits=ctx.settings.limits,
-                                max_side=ctx.settings.ocr.max_side)
-            ctx.blobs.put(data)  # kept beside the pages: the bytes that were read, for any later replay
-            filename = f"group-{document_id}.pdf"
-        else:
-            data = ctx.blobs.get(shas[0])
-        result = process_document(data, filename, engines=ctx.engines, options=_options(ctx, day),
-                                  hints={"kind": read_as} if read_as else None)
-        # The whole result, OCR lines included: every field's provenance points at them.
-        outcome = {"status": "done", "result_json": result.model_dump_json()}
-    except InputError as exc:
-        outcome = {"status": "refused", "error_code": exc.code, "error_message": str(exc)}
-        metrics.observe_document("refused", None)
-    else:
-        _previews(ctx, document_id, data, result)
-        metrics.observe_document("done", result)
-    _settle(ctx, document_id, ids, **outcome)
-
-
-def _previews(ctx: Context, document_id: str, data: bytes, result: DocumentResult) -> None:
-    """The reviewer page's page pictures, drawn now so a case opens without waiting. A failure here costs only
-    that: the page draws them on first view."""
-    try:
-        write_previews(ctx.settings.data_dir / "previews", document_id, data, result, ctx.settings)
-    except (AttestError, OSError, ValueError) as exc:
-        log.warning("previews of %s not written: %s", document_id, exc)
+    outcome = ctx.reader.read(request, ctx.settings)
+    metrics.observe_document(outcome.status, outcome.kind, outcome.timings)
+    _settle(ctx, document_id, ids, **outcome.columns())
 
 
 def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> None:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy.exc import OperationalError
 
@@ -20,6 +21,8 @@ from attest.store.db import Database, database_url, migrate
 from attest.store.models import Application, Document, Job, Merchant, Tenant, utcnow
 from attest.worker.inprocess import InProcessWorker
 from attest.worker.queue import enqueue
+from attest.worker.reader_process import reading_lanes
+from attest.worker.reading import LocalReader
 from attest.worker.tasks import Context
 from eval.synth import generate
 
@@ -83,11 +86,16 @@ def _submitted(tmp_path: Path, seeds: tuple[int, ...],
         return db, app.id, [d.id for d in docs]
 
 
-def _run_until_decided(tmp_path: Path, db: Database, app_id: str, ocr: Any) -> None:
-    """An in-process worker with `ocr` runs the application's jobs until it is decided (60 s at most)."""
+def _local(tmp_path: Path, db: Database, ocr: Any) -> Context:
+    """A worker's context that reads in its own thread with `ocr`."""
     settings = Settings(data_dir=tmp_path, service=ServiceSettings(database_url=database_url(None, tmp_path / "db")))
-    ctx = Context(db=db, blobs=BlobStore(tmp_path / "blobs"), engines=Engines(ocr=ocr), policy=load_policy(),
-                  patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path), settings=settings)
+    return Context(db=db, blobs=BlobStore(tmp_path / "blobs"), reader=LocalReader(Engines(ocr=ocr)),
+                   policy=load_policy(), patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"),
+                                                                    tmp_path), settings=settings)
+
+
+def _run_until_decided(ctx: Context, db: Database, app_id: str) -> None:
+    """An in-process worker with `ctx` runs the application's jobs until it is decided (60 s at most)."""
     worker = InProcessWorker([ctx], poll_s=0.05)
     worker.start()
     try:
@@ -106,7 +114,7 @@ def _run_until_decided(tmp_path: Path, db: Database, app_id: str, ocr: Any) -> N
 def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, engines: Engines) -> None:
     db, app_id, (doc_id,) = _submitted(tmp_path, (7,), (None,))
     before = {r: _jobs_total("process_document", r) for r in ("retried", "done", "failed")}
-    _run_until_decided(tmp_path, db, app_id, FlakyOcr(engines.ocr))
+    _run_until_decided(_local(tmp_path, db, FlakyOcr(engines.ocr)), db, app_id)
     with db.session() as s:
         d = s.get(Document, doc_id)
         job = s.query(Job).filter_by(kind="process_document").one()
@@ -119,11 +127,30 @@ def test_a_transient_fault_gives_the_job_back_and_it_runs_again(tmp_path: Path, 
 
 def test_a_crashing_task_leaves_every_document_final_and_the_application_decided(tmp_path: Path) -> None:
     db, app_id, ids = _submitted(tmp_path, (1, 2, 3), ("contract", "contract", None))
-    _run_until_decided(tmp_path, db, app_id, BrokenOcr())
+    _run_until_decided(_local(tmp_path, db, BrokenOcr()), db, app_id)
     with db.session() as s:
         got = {d.id: (d.status, d.error_code) for d in (s.get(Document, i) for i in ids) if d is not None}
         jobs = {(j.kind, j.status) for j in s.query(Job).all()}
     assert got == {ids[0]: ("refused", "processing.failed"), ids[1]: ("grouped", None),
                    ids[2]: ("refused", "processing.failed")}
     assert jobs == {("process_document", "failed"), ("assess_application", "done")}
+    db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_documents_whose_reading_process_overruns_are_refused_with_the_reason_and_the_service_goes_on(
+        tmp_path: Path) -> None:
+    """The in-process worker as the service runs it: reading processes (`reading_lanes`). None of the reads
+    finishes within the limit; each document is refused saying so, and the application is still decided."""
+    db, app_id, ids = _submitted(tmp_path, (4, 5), (None, None))
+    settings = Settings(data_dir=tmp_path, service=ServiceSettings(database_url=database_url(None, tmp_path / "db"),
+                                                                   read_timeout_s=0.01))
+    lanes = reading_lanes(settings, 1)
+    ctx = Context(db=db, blobs=BlobStore(tmp_path / "blobs"), reader=lanes[0], policy=load_policy(),
+                  patterns=PatternStore.open(PatternSettings(path=tmp_path / "patterns"), tmp_path), settings=settings)
+    _run_until_decided(ctx, db, app_id)
+    with db.session() as s:
+        docs = [s.get(Document, i) for i in ids]
+    assert [(d.status, d.error_code) for d in docs if d is not None] == [("refused", "processing.failed")] * 2
+    assert all("longer than 0.01 s" in (d.error_message or "") for d in docs if d is not None)
     db.engine.dispose()
