@@ -128,11 +128,13 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
 
 def _record_uploads(state: AppState, who: Principal, application_id: str, payloads: list[tuple[str, bytes]],
                     shas: list[str], group_id: str | None) -> dict[str, DocumentOut]:
-    """The upload's documents and jobs, in one transaction: each file's document by its hash, new or stored.
+    """The upload's documents and jobs, committed with the uploads that arrive at the same time (one transaction
+    and one fsync for all: `Database.write_together`): each file's document by its hash, new or stored.
 
     Core statements, not ORM objects: on this path the ORM's identity map and unit of work cost more than the
     inserts themselves, and uploads are what the API answers while every core reads."""
-    with state.db.session() as s:
+
+    def write(s: Session) -> dict[str, DocumentOut]:
         db = s.connection()
         app = db.execute(_UPLOAD_TARGET, {"application_id": application_id}).one_or_none()
         if app is None or not who.may_see(app.tenant_id, app.merchant_id):
@@ -163,7 +165,9 @@ def _record_uploads(state: AppState, who: Principal, application_id: str, payloa
         if group_id is None:
             enqueue_new(s, "process_document", ids)
         # A group's pages may arrive over several requests: they are joined and read at submit.
-    return out
+        return out
+
+    return state.db.write_together(write)
 
 
 @router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
