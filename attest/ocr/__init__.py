@@ -15,11 +15,11 @@ _ENGINES: dict[tuple[object, ...], PageReader] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def create_ocr_engine(settings: OcrSettings, *, lane: int = 0) -> PageReader:
-    """The configured engine, built on the first call for its settings (heavy imports happen here, once).
-    `lane`: callers that must read side by side (an in-process worker's threads) each ask for their own."""
+def create_ocr_engine(settings: OcrSettings) -> PageReader:
+    """The configured engine, built on the first call for its settings (heavy imports happen here, once). Readers
+    that must read side by side each have a process of their own (`attest.worker.reader_process`)."""
     key = (settings.engine, settings.backend, settings.precision, settings.threads, settings.memory_arena,
-           settings.max_side, settings.paddle_model_dir, lane)
+           settings.max_side, settings.paddle_model_dir)
     with _ENGINES_LOCK:
         if key not in _ENGINES:
             _ENGINES[key] = _build(settings)

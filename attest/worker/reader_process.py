@@ -1,13 +1,13 @@
 """Reading processes: the in-process worker's threads each hand their documents to a process of their own.
 
-Why: OCR and the rest of the pipeline run Python for a tenth of a document and keep both cores busy. In threads
-of the API process they held its interpreter lock and its cores while uploads waited to be acknowledged
-(docs/measurements.md). In a process of its own, at a lower priority, a lane reads with its own interpreter and
-the kernel gives the API's threads the CPU first. The worker's thread keeps the job's bookkeeping (claim, lease,
-database rows); only `read_upload`, which touches no database, runs in the reading process.
-
-A process that crashes (a decoder or runtime fault on a hostile file, the kernel's OOM killer) or overruns
-`service.read_timeout_s` fails that one document, not the service; the next document starts a new process.
+Why: in threads of the API process, reading ran its Python (a tenth of a document) under the API's interpreter
+lock, and a decoder or runtime that crashed on a hostile file, or the kernel's OOM killer, took the whole service
+down with it. In a process of its own, at a lower priority, a lane reads with its own interpreter, the kernel gives
+the API's threads the CPU first, and a crash or an overrun of `service.read_timeout_s` fails that one document;
+the next starts a new process. (On upload acknowledgements alone this measured within the noise: what they
+waited for was SQLite's one writer, see `Database.write_together` and docs/measurements.md.) The worker's thread
+keeps the job's bookkeeping (claim, lease, database rows); only `read_upload`, which touches no database, runs
+in the reading process.
 
 Lanes live as long as the process that started them and are shared by every app in it, like the OCR engines
 (`attest.ocr.create_ocr_engine`): a test process serving many apps starts each lane once. Each request carries
