@@ -125,9 +125,14 @@ class ServiceSettings(BaseModel):
     workers: int = Field(0, ge=0, description="In-process worker threads; 0 means one per core. Each hands its "
                          "documents to a reading process of its own (OCR and the rest of the pipeline), apart from "
                          "the API's interpreter.")
+    reader_idle_class: bool = Field(
+        True, description="Run the in-process worker's reading processes in Linux's SCHED_IDLE class: a runnable API "
+        "thread preempts them at once, so uploads are acknowledged quickly while every core reads. They still get a "
+        "small share when the API is busy (weight 3 against a normal thread's 1024), and the API, bound to one "
+        "interpreter lock, cannot take both cores from them. Off: they run at `reader_niceness`.")
     reader_niceness: int = Field(
-        10, ge=0, le=19, description="Unix niceness of the in-process worker's reading processes: the kernel gives "
-        "the API's threads the CPU first, so uploads are acknowledged quickly while every core reads.")
+        10, ge=0, le=19, description="Unix niceness of the reading processes (what the kernel weighs them by when "
+        "`reader_idle_class` is off).")
     read_timeout_s: float = Field(
         600.0, gt=0, description="A document the in-process worker's reading process has not read in this long is "
         "refused (`processing.failed`, saying so) and the process is replaced; a crash of that process refuses "

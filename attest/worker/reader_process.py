@@ -2,12 +2,12 @@
 
 Why: in threads of the API process, reading ran its Python (a tenth of a document) under the API's interpreter
 lock, and a decoder or runtime that crashed on a hostile file, or the kernel's OOM killer, took the whole service
-down with it. In a process of its own, at a lower priority, a lane reads with its own interpreter, the kernel gives
-the API's threads the CPU first, and a crash or an overrun of `service.read_timeout_s` fails that one document;
-the next starts a new process. (On upload acknowledgements alone this measured within the noise: what they
-waited for was SQLite's one writer, see `Database.write_together` and docs/measurements.md.) The worker's thread
-keeps the job's bookkeeping (claim, lease, database rows); only `read_upload`, which touches no database, runs
-in the reading process.
+down with it. In a process of its own a lane reads with its own interpreter, in Linux's idle scheduling class (any
+runnable API thread preempts it), and a crash or an overrun of `service.read_timeout_s` fails that one document;
+the next starts a new process. Measured (docs/measurements.md): the separate process alone, at nice 10, left the
+acknowledgements within the noise (they waited for SQLite's one writer: `Database.write_together`); in the idle
+class their p95 while every core reads fell further. The worker's thread keeps the job's bookkeeping (claim,
+lease, database rows); only `read_upload`, which touches no database, runs in the reading process.
 
 Lanes live as long as the process that started them and are shared by every app in it, like the OCR engines
 (`attest.ocr.create_ocr_engine`): a test process serving many apps starts each lane once. Each request carries
@@ -52,10 +52,12 @@ class ReaderStopped(TransientReadFault):
     queue and the document is read after the restart instead of being refused."""
 
 
-def _child(conn: multiprocessing.connection.Connection, lane: int, niceness: int) -> None:
+def _child(conn: multiprocessing.connection.Connection, lane: int, niceness: int, idle_class: bool) -> None:
     """The reading process: warm or read what the worker's thread sends, until it closes the pipe."""
     with contextlib.suppress(OSError, AttributeError):  # not permitted, or not Linux: the parent's priority
         os.setpriority(os.PRIO_PROCESS, 0, niceness)
+        if idle_class:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     from attest.engines import build_engines
     from attest.ocr import warm_up
     from attest.ops import context
@@ -125,7 +127,8 @@ class ProcessReader:
         # half-locked.
         parent, child = multiprocessing.get_context("spawn").Pipe()
         proc = multiprocessing.get_context("spawn").Process(
-            target=_child, args=(child, self.lane, settings.service.reader_niceness),
+            target=_child, args=(child, self.lane, settings.service.reader_niceness,
+                                 settings.service.reader_idle_class),
             name=f"attest-reader-{self.lane}", daemon=True)
         proc.start()
         child.close()

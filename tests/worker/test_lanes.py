@@ -55,6 +55,9 @@ def test_a_lane_reads_in_a_warm_process_of_its_own_exactly_as_the_calling_thread
     lanes = reading_lanes(settings, 2)
     assert len({lane.pid() for lane in lanes}) == 2 and os.getpid() not in {lane.pid() for lane in lanes}
     assert all(lane.ocr_version() == engines.ocr.version for lane in lanes)  # warmed: its engine answered
+    # Below every API thread (SCHED_IDLE), and at the configured niceness should the class be turned off.
+    assert {os.sched_getscheduler(lane.pid() or 0) for lane in lanes} == {os.SCHED_IDLE}
+    assert {os.getpriority(os.PRIO_PROCESS, lane.pid() or 0) for lane in lanes} == {10}
     assert reading_lanes(settings, 2) == lanes  # one set of processes per process, shared by every app in it
     there = lanes[1].read(_request(settings, sha), settings)
     here = LocalReader(engines).read(_request(settings, sha), settings)
