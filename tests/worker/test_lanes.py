@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +68,25 @@ def test_a_lane_reads_in_a_warm_process_of_its_own_exactly_as_the_calling_thread
     assert (tmp_path / "previews" / "doc_lane" / "p1-full.jpg").is_file()  # drawn by the lane's process
 
 
+def _interrupted(lane: ProcessReader, settings: Settings, sha: str, interrupt: Callable[[], None]) -> BaseException:
+    """What a read raises when `interrupt` runs while the read is on its way or under way (a read takes seconds)."""
+    raised: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            lane.read(_request(settings, sha), settings)
+        except Exception as exc:
+            raised.append(exc)
+
+    reading = threading.Thread(target=read)
+    reading.start()
+    time.sleep(0.2)
+    interrupt()
+    reading.join(timeout=60)
+    assert raised, "the read finished before it was interrupted"
+    return raised[0]
+
+
 @pytest.mark.slow
 def test_a_lane_whose_process_is_killed_fails_that_document_and_the_next_gets_a_new_process(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
@@ -75,20 +95,9 @@ def test_a_lane_whose_process_is_killed_fails_that_document_and_the_next_gets_a_
     try:
         lane.warm(settings)
         first = lane.pid()
-        failure: list[BaseException] = []
-
-        def read() -> None:
-            try:
-                lane.read(_request(settings, sha), settings)
-            except ReaderFault as exc:
-                failure.append(exc)
-
-        reading = threading.Thread(target=read)
-        reading.start()
-        time.sleep(0.2)  # the document is on its way or being read (a read takes seconds)
-        os.kill(first, signal.SIGKILL)
-        reading.join(timeout=60)
-        assert failure and "killed by signal 9" in str(failure[0]) and SAMPLE.name in str(failure[0])
+        failure = _interrupted(lane, settings, sha, lambda: os.kill(first or 0, signal.SIGKILL))
+        assert isinstance(failure, ReaderFault) and not is_transient(failure)
+        assert "killed by signal 9" in str(failure) and SAMPLE.name in str(failure)
         again = lane.read(_request(settings, sha), settings)
         assert again.status == "done" and lane.pid() not in (None, first)
     finally:
@@ -129,20 +138,8 @@ def test_a_lane_closed_in_the_middle_of_a_document_gives_the_job_back_rather_tha
     sha = BlobStore(tmp_path / "blobs").put(SAMPLE.read_bytes())
     lane = ProcessReader(96)
     lane.warm(settings)
-    raised: list[BaseException] = []
-
-    def read() -> None:
-        try:
-            lane.read(_request(settings, sha), settings)
-        except Exception as exc:
-            raised.append(exc)
-
-    reading = threading.Thread(target=read)
-    reading.start()
-    time.sleep(0.2)
-    lane.close()  # as at the service's exit
-    reading.join(timeout=60)
-    assert raised and isinstance(raised[0], ReaderStopped) and is_transient(raised[0])
+    stopped = _interrupted(lane, settings, sha, lane.close)  # as at the service's exit
+    assert isinstance(stopped, ReaderStopped) and is_transient(stopped)
     assert lane.pid() is None
 
 
