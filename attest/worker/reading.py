@@ -59,7 +59,6 @@ class Reader(Protocol):
 def read_upload(request: ReadRequest, settings: Settings, engines: Engines) -> ReadOutcome:
     """Read one upload (a group's pages joined in upload order into one PDF) and draw its reviewer pictures."""
     blobs = BlobStore(settings.data_dir / "blobs")
-    data = b""
     try:
         if request.grouped:
             data = pages_to_pdf([blobs.get(sha) for sha in request.shas], limits=settings.limits,
