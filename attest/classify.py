@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image
 
 from attest.data import load
+from attest.kinds import photo_kind
 from attest.layout.normalize import squash
 from attest.schemas.document import Classification, DocumentKind
 from attest.schemas.ocr import OcrPage
@@ -41,7 +42,7 @@ def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list
 
 
 def _photo_score(stats: dict[str, float], spec: dict[str, Any], has_sign_text: bool) -> tuple[float, list[str]]:
-    rule = spec["shop_photo"]
+    rule = spec["photo"]
     signs = [
         (stats["text_coverage"] <= rule["max_text_coverage"], f"text covers {stats['text_coverage']:.0%}"),
         (stats["white_share"] <= rule["max_white_share"], f"{stats['white_share']:.0%} paper-white"),
@@ -63,10 +64,10 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
     printed = any(score >= spec["kinds"][kind]["threshold"] and len(found) >= spec["page_words"]
                   for kind, (score, found) in scores.items())
     if stats is not None and len(pages) <= 1 and not printed:
-        scores["shop_photo"] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
+        scores[photo_kind().name] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0
-    threshold = spec["shop_photo"]["threshold"] if best == "shop_photo" else spec["kinds"][best]["threshold"]
+    threshold = spec["photo"]["threshold"] if best == photo_kind().name else spec["kinds"][best]["threshold"]
     detail = {k: round(v[0], 3) for k, v in scores.items()}
     if score >= threshold and score - runner >= spec["margin"]:
         reasons = [f"{best}: {', '.join(why)}", f"scores {detail}"]

@@ -9,15 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from attest import cli_assess, cli_worker
+from attest import cli_assess, cli_common, cli_worker
 from attest.cli_eval import eval_app
 from attest.cli_patterns import patterns_app
 from attest.cli_service import service_app
 from attest.errors import AttestError, InputError
 from attest.extract.flat import flat_fields
-from attest.pipeline import Engines, ProcessOptions, process_document
+from attest.kinds import evidence_of
+from attest.pipeline import process_document
 from attest.schemas.document import DocumentResult
-from attest.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="attest: read and check merchant evidence.")
 app.add_typer(eval_app, name="eval")
@@ -30,17 +30,6 @@ app.command("replay")(cli_assess.replay)
 app.command("audit-verify")(cli_assess.audit_verify)
 
 
-def _engines() -> Engines:
-    from attest.engines import build_engines
-
-    return build_engines(get_settings())
-
-
-def _options() -> ProcessOptions:
-    s = get_settings()
-    return ProcessOptions(limits=s.limits, ocr=s.ocr, extractor=s.llm.extractor)
-
-
 def flat_view(result: DocumentResult) -> dict[str, Any]:
     """Every kind's flat fields: the same view the evaluation compares with its labels; a file of several
     invoices gives each invoice's, with the pages it came from."""
@@ -50,28 +39,31 @@ def flat_view(result: DocumentResult) -> dict[str, Any]:
     return {"kind": result.classification.kind, "fields": flat_fields(result)}
 
 
+def _field_lines(name: str, value: Any) -> list[str]:
+    """A field of the evidence with its provenance; a table's rows, one field per line."""
+    if isinstance(value, list):
+        return [line for i, row in enumerate(value) for key, v in row if v is not None
+                for line in _field_lines(f"{name}[{i}].{key}", v)]
+    if not hasattr(value, "confidence"):
+        return []
+    return [f"  {name:<26} {value.value!s:<40} conf {value.confidence:.2f} lines {','.join(value.lines)} "
+            f"box {_box(value.bbox)}"]
+
+
 def _text_view(result: DocumentResult) -> str:
     out = [f"{result.filename}: {result.classification.kind} "
            f"(confidence {result.classification.confidence:.2f}; {'; '.join(result.classification.reasons)})",
            f"status: {result.status}   time: {result.timings.get('total', 0):.2f}s"]
-    if result.invoice:
+    found = evidence_of(result)
+    if found is not None:
         out.append("fields:")
-        for name, f in result.invoice:
-            if name == "items":
-                for i, item in enumerate(f):
-                    for key, v in item:
-                        if v is not None:
-                            out.append(f"  items[{i}].{key:<12} {v.value!s:<40} conf {v.confidence:.2f} "
-                                       f"lines {','.join(v.lines)} box {_box(v.bbox)}")
-            elif hasattr(f, "value"):
-                out.append(f"  {name:<26} {f.value!s:<40} conf {f.confidence:.2f} lines {','.join(f.lines)} "
-                           f"box {_box(f.bbox)}")
+        out += [line for name, value in found[1] if value is not None for line in _field_lines(name, value)]
     if result.checks:
         out.append("checks:")
         out += [f"  [{c.severity:>4}] {c.code:<32} {c.message}" for c in result.checks]
     out += [f"error in {e.stage}: {e.code}: {e.message}" for e in result.errors]
     for n, part in enumerate(result.parts, start=1):
-        out.append(f"--- invoice {n} of {len(result.parts)} (pages {', '.join(map(str, part.page_span))})")
+        out.append(f"--- part {n} of {len(result.parts)} (pages {', '.join(map(str, part.page_span))})")
         out.append(_text_view(part))
     return "\n".join(out)
 
@@ -87,7 +79,7 @@ def check(
 ) -> None:
     """Read each document and print its kind, fields with provenance, and every check."""
     try:
-        engines, options = _engines(), _options()
+        engines, options = cli_common.engines(), cli_common.process_options()
     except AttestError as exc:  # e.g. a remote LLM endpoint without the opt-in
         typer.echo(json.dumps({"error": exc.code, "message": str(exc)}, ensure_ascii=False), err=True)
         raise typer.Exit(code=2) from exc

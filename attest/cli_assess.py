@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from attest.audit import export_jsonl, load_jsonl, verify_chain
-from attest.audit.record import record_application
 from attest.audit.replay import replay as replay_trail
 from attest.errors import AttestError
 from attest.schemas.decision import Decision, MerchantProfile
@@ -37,15 +36,17 @@ def assess(
                                                 "application in it.")] = True,
 ) -> None:
     """Process every document, decide the application, and write its hash-chained audit trail."""
-    from attest.cli import _engines, _options
-    from attest.patterns.store import PatternStore, Submission
-    from attest.pipeline import assess_application, process_document
+    from attest.audit.decide import decide
+    from attest.cli_common import engines as build
+    from attest.cli_common import process_options
+    from attest.patterns.store import PatternStore
+    from attest.pipeline import process_document
     from attest.settings import get_settings
 
     try:
         merchant = MerchantProfile.model_validate_json(merchant_file.read_text(encoding="utf-8"))
         chosen = load_policy(policy)
-        engines, options = _engines(), _options()
+        engines, options = build(), process_options()
         documents = [process_document(p.read_bytes(), p.name, engines=engines, options=options) for p in files]
     except (AttestError, OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -56,12 +57,9 @@ def assess(
     except AttestError as exc:
         typer.echo(f"error: {exc} (--no-patterns decides without the store)", err=True)
         raise typer.Exit(code=2) from exc
-    sub = Submission(merchant=merchant.id, merchant_uscc=merchant.uscc, merchant_name=merchant.name,
-                     application=f"{merchant.id}:{now.strftime('%Y%m%dT%H%M%S')}", submitted_at=now.isoformat())
-    assessment = assess_application(merchant, documents, policy=chosen, patterns=store, submission=sub)
-    if store is not None:
-        store.remember(sub, documents)
-    events = record_application(merchant, documents, assessment, at=now)
+    decided = decide(merchant, documents, application=f"{merchant.id}:{now.strftime('%Y%m%dT%H%M%S')}", at=now,
+                     policy=chosen, patterns=store)
+    assessment, events = decided.assessment, decided.trail
     trail.write_text(export_jsonl(events), encoding="utf-8")
     _print_decision(assessment.decision)
     for c in assessment.checks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
+from attest.kinds import kinds
 from attest.layout.normalize import squash
 
 _AMOUNTS = {"total_amount_excl_tax", "total_tax", "total_amount_incl_tax", "qty", "unit_price", "amount", "tax"}
@@ -42,9 +42,10 @@ def compare_items(got: list[dict[str, Any]] | None, want: list[dict[str, Any]], 
 def compare_invoice(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
     """Per field (items flattened as `items.N.key`, plus `items.count`): does the prediction match?"""
     out: dict[str, bool] = {}
-    for name in INVOICE_FIELDS:
+    flat = kinds()["invoice"].flat
+    for name in flat.fields:
         if name == "items":
-            out.update(compare_items(got.get("items"), want.get("items") or [], ITEM_FIELDS))
+            out.update(compare_items(got.get("items"), want.get("items") or [], flat.items))
         elif name in want:
             out[name] = field_matches(name, got.get(name), want.get(name))
     return out

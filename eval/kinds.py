@@ -12,6 +12,7 @@ import io
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -60,21 +61,32 @@ def _other(rng: random.Random) -> tuple[bytes, dict[str, Any]]:
     return buf.getvalue(), {}
 
 
+def _contract(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
+    t = make_contract(rng, TODAY)
+    return contract_pdf(render_contract(t, rng)), t.flat()
+
+
+def _licence(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
+    lt = make_licence(rng, TODAY)
+    return _png(render_licence(lt, rng)), lt.flat()
+
+
+def _shop(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
+    st = make_shop(rng, datetime(2026, 11, 28, 12))
+    return render_shop(st, rng), st.flat()
+
+
+# Each kind of the registry (`attest/data/kinds.yaml`) and its renderer: a document's bytes and its truth.
+RENDERERS: dict[str, Callable[[random.Random, int], tuple[bytes, dict[str, Any]]]] = {
+    "invoice": lambda _rng, seed: generate(seed), "contract": _contract, "business_license": _licence,
+    "shop_photo": _shop,
+}
+
+
 def sample(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:
     rng = random.Random(f"{kind}:{seed}")
-    if kind == "invoice":
-        return generate(seed)
-    if kind == "contract":
-        t = make_contract(rng, TODAY)
-        return contract_pdf(render_contract(t, rng)), t.flat()
-    if kind == "business_license":
-        lt = make_licence(rng, TODAY)
-        img = render_licence(lt, rng)
-        return _png(img), lt.flat()
-    if kind == "shop_photo":
-        st = make_shop(rng, datetime(2026, 11, 28, 12))
-        return render_shop(st, rng), st.flat()
-    return _other(rng)
+    render = RENDERERS.get(kind)
+    return render(rng, seed) if render is not None else _other(rng)
 
 
 def sample_hard(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:

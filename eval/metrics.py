@@ -8,19 +8,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from attest.extract.contract import ITEM_FLAT as CONTRACT_ITEM_FLAT
-from attest.extract.flat import INVOICE_FIELDS, ITEM_FIELDS
+from attest.kinds import kinds as registry
 from eval.compare import norm
 from eval.realdocs import JUDGED, FileScore, field_hits, summarise
 
-# Label vocabularies of corpora → attest's document kinds.
-KIND_OF_LABEL = {"invoice": "invoice", "vat_invoice": "invoice", "storefront_signboard": "shop_photo",
-                 "shop_photo": "shop_photo", "contract": "contract", "business_license": "business_license"}
+# Label vocabularies of corpora → attest's document kinds (each kind's row names its labels).
+KIND_OF_LABEL = {label: row.name for row in registry().values() for label in row.eval.labels}
 PROVISIONAL_RISK = ("until the scoring issue lands, an application's risk is the number of `fail` checks on its "
                     "documents plus 0.1 per `warn`")
 
 
-def _flat_pairs(fields: dict[str, Any], keys: tuple[str, ...] = ITEM_FIELDS, prefix: str = "") -> dict[str, Any]:
+def _flat_pairs(fields: dict[str, Any], keys: tuple[str, ...], prefix: str = "") -> dict[str, Any]:
     """Fields with a table's rows spread out as `items.N.key`, each name after `prefix`."""
     out = {f"{prefix}{k}": v for k, v in fields.items() if k != "items"}
     for i, item in enumerate(fields.get("items") or []):
@@ -132,14 +130,17 @@ def compute(run_dir: Path) -> dict[str, Any]:
                 judged.append(FileScore(file=doc["file"], kind=truth_kind, got_kind=res["kind"],
                                         hits=field_hits(truth_kind, res.get("fields") or {}, doc["fields"])))
             if truth_kind == "invoice":
-                pairs.append((_flat_pairs(res.get("fields") or {}), _flat_pairs(doc["fields"])))
-                missing_fields.update(k for k in doc["fields"] if k not in INVOICE_FIELDS)
+                flat = registry()["invoice"].flat
+                pairs.append((_flat_pairs(res.get("fields") or {}, flat.items),
+                              _flat_pairs(doc["fields"], flat.items)))
+                missing_fields.update(k for k in doc["fields"] if k not in flat.fields)
             elif doc["fields"]:
                 # Other kinds' fields are scored under their kind's name: a licence's `name` is not an
                 # invoice field, and the two must not pool.
                 got = res.get("fields") or {}
-                pairs.append((_flat_pairs(got, CONTRACT_ITEM_FLAT, f"{truth_kind}."),
-                              _flat_pairs(doc["fields"], CONTRACT_ITEM_FLAT, f"{truth_kind}.")))
+                columns = registry()[truth_kind].flat.items if truth_kind in registry() else ()
+                pairs.append((_flat_pairs(got, columns, f"{truth_kind}."),
+                              _flat_pairs(doc["fields"], columns, f"{truth_kind}.")))
             fails = {(c["code"], f) for c in res["checks"] if c["severity"] == "fail" for f in c["fields"] or [""]}
             codes = {c for c, _ in fails}
             risk += len([c for c in res["checks"] if c["severity"] == "fail"])

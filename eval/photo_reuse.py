@@ -13,12 +13,14 @@ import io
 import random
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from attest.audit.decide import submission
 from attest.patterns.checks import pattern_checks
 from attest.patterns.fingerprint import photo_fingerprint
 from attest.patterns.store import PatternStore, Submission
@@ -51,8 +53,7 @@ def _doc(doc_id: str, data: bytes, sign: str) -> DocumentResult:
 
 
 def _sub(m: MerchantProfile) -> Submission:
-    return Submission(merchant=m.id, merchant_uscc=m.uscc, merchant_name=m.name, application=m.id,
-                      submitted_at=f"{DAY.isoformat()}T12:00:00+00:00")
+    return submission(m, m.id, datetime.combine(DAY, clock(12), tzinfo=UTC))
 
 
 def run_photo_reuse(originals: int, copies: int, fresh: int, seed: int = 11,

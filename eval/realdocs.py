@@ -22,26 +22,18 @@ from typing import Any
 
 from PIL import Image
 
+from attest.kinds import kinds
 from attest.layout.normalize import squash
 from attest.schemas.ocr import OcrPage
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
-FOLDERS = ("invoices", "licences", "contracts", "storefronts")
-KIND_OF_FOLDER = {"invoices": "invoice", "licences": "business_license", "contracts": "contract",
-                  "storefronts": "shop_photo"}
+# Every kind's folder, labels and judged fields are its row in the kind registry (`attest/data/kinds.yaml`).
+KIND_OF_FOLDER = {row.eval.folder: row.name for row in kinds().values()}
+FOLDERS = tuple(KIND_OF_FOLDER)
 # Which labelled fields each kind is judged on (the issue's bars); other labelled keys are context.
-JUDGED = {
-    "invoice": ("invoice_title", "invoice_code", "invoice_number", "issue_date", "check_code", "machine_no",
-                "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "total_amount_excl_tax",
-                "total_tax", "total_amount_incl_tax", "total_amount_incl_tax_cn"),
-    "business_license": ("unified_social_credit_code", "name", "company_type", "address", "legal_representative",
-                         "registered_capital", "established_date", "business_term", "issue_date",
-                         "registration_authority"),
-    "contract": ("party_a", "party_b", "supplier", "amount", "amount_cn"),
-    "shop_photo": ("shop_name",),
-}
+JUDGED = {row.name: row.eval.judged for row in kinds().values()}
 # Flat names of the extractor where the labels call a field otherwise.
-FLAT_NAME = {"contract": {"contract_title": "title"}}
+FLAT_NAME = {row.name: row.eval.label_names for row in kinds().values() if row.eval.label_names}
 _UNSEEN = ("REDACTED", "OCCLUDED", "ILLEGIBLE")
 _PARENS = str.maketrans("（）：，", "():,")
 

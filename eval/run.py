@@ -139,10 +139,8 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
     from datetime import UTC, datetime
 
     from attest.audit import export_jsonl
-    from attest.audit.record import record_application
+    from attest.audit.decide import decide, remember
     from attest.audit.replay import replay
-    from attest.patterns.store import Submission
-    from attest.pipeline import assess_application
     from attest.schemas.decision import MerchantProfile
     from attest.schemas.document import DocumentResult
     from attest.score import load_policy
@@ -161,19 +159,16 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
             summary = json.loads((out / "docs" / m["id"] / f"{n}.json").read_text(encoding="utf-8"))
             if "result" in summary:
                 docs.append(DocumentResult.model_validate({**summary["result"], "ocr": []}))
-        sub = Submission(merchant=m["id"], merchant_uscc=m["uscc"], merchant_name=m["name"], application=m["id"],
-                         submitted_at=f"{m['application_date']}T12:00:00+00:00")
-        store.remember(sub, docs)
-        apps.append((m, merchant, docs, sub))
-    for m, merchant, docs, sub in apps:
-        assessment = assess_application(merchant, docs, policy=policy, patterns=store, submission=sub)
-        at = datetime.fromisoformat(sub.submitted_at).astimezone(UTC)
-        trail = record_application(merchant, docs, assessment, at=at)
-        (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(trail), encoding="utf-8")
-        replayed = replay(trail)
+        at = datetime.fromisoformat(f"{m['application_date']}T12:00:00+00:00").astimezone(UTC)
+        remember(store, merchant, docs, application=m["id"], at=at)
+        apps.append((m, merchant, docs, at))
+    for m, merchant, docs, at in apps:
+        decided = decide(merchant, docs, application=m["id"], at=at, policy=policy, patterns=store)
+        (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(decided.trail), encoding="utf-8")
+        replayed = replay(decided.trail)
         (out / "applications" / f"{m['id']}.json").write_text(json.dumps({
-            "decision": assessment.decision.model_dump(mode="json"),
-            "checks": [c.model_dump(mode="json") for c in assessment.checks],
+            "decision": decided.assessment.decision.model_dump(mode="json"),
+            "checks": [c.model_dump(mode="json") for c in decided.assessment.checks],
             "replay_identical": replayed.identical,
         }, ensure_ascii=False), encoding="utf-8")
     return len(corpus["merchants"])

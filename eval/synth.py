@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from attest.extract.flat import flat_invoice
+from attest.extract.invoice import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
 from eval.compare import compare_invoice
 from eval.render.degrade import KINDS, degrade

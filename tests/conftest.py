@@ -29,6 +29,20 @@ def options() -> ProcessOptions:
     return ProcessOptions(limits=LimitSettings(), ocr=OcrSettings(), today=date(2026, 11, 28))
 
 
+def merged_pdf(paths: list[Path]) -> bytes:
+    """One PDF of every page of `paths`, in order: invoices downloaded in a batch, as merchants upload them."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    for path in paths:
+        out.import_pages(pdfium.PdfDocument(path))
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
 def real_invoices() -> list[tuple[Path, dict]]:
     """Bundled samples, plus the shared set's PDF originals when it lies beside the checkout (as in CI).
 

@@ -87,3 +87,35 @@ def test_assess_replay_and_the_pattern_store_across_two_merchants(tmp_path: Path
     stats = json.loads(run("patterns", "stats", "--json").stdout)
     assert stats["collections"]["attest_exact_keys"] == 4 and stats["collections"]["attest_benchmarks"] == 24
     assert run("replay", str(tmp_path / "other.jsonl")).returncode == 0  # recorded checks replay identically
+
+
+def test_an_invoice_assessed_inside_a_merged_file_is_found_again_alone(tmp_path: Path) -> None:
+    """`attest assess` remembers each invoice of a merged PDF under its own number, as the worker does: another
+    merchant uploading one of them alone is caught. The trail's document events carry when each was read."""
+    import os
+
+    from attest.audit import load_jsonl
+
+    from .conftest import merged_pdf
+
+    env = {**os.environ, "ATTEST_DATA_DIR": str(tmp_path / "var")}
+    originals = Path(__file__).parent / "data" / "realdocs" / "invoices" / "originals"
+    alone = originals / "inv18_digital_normal_transport_discount.pdf"
+    batch = tmp_path / "batch.pdf"
+    batch.write_bytes(merged_pdf([originals / "inv16_shanghai_e_normal_catering.pdf", alone]))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*ATTEST, *args], capture_output=True, text=True, timeout=300, check=False, env=env)
+
+    first = _merchant(tmp_path, "first", "杭州瑞丰贸易有限公司", "91330100MA27XXXX0F")
+    out = run("assess", "--merchant", str(first), str(batch), "--trail", str(tmp_path / "first.jsonl"))
+    assert out.returncode == 0, out.stderr
+    trail = load_jsonl((tmp_path / "first.jsonl").read_text(encoding="utf-8"))
+    read = [e for e in trail if e.type == "document.processed"]
+    decided = [e for e in trail if e.type == "decision.made"]
+    assert len(read) == 1 and read[0].payload["read_at"] is not None and len(read[0].payload["parts"]) == 2
+    assert read[0].at.isoformat() == read[0].payload["read_at"].replace("Z", "+00:00") < decided[0].at.isoformat()
+    second = _merchant(tmp_path, "second", "宁波晨光文具有限公司", "91330200MA2AXXXX1K")
+    out = run("assess", "--merchant", str(second), str(alone), "--trail", str(tmp_path / "second.jsonl"))
+    assert out.returncode == 0, out.stderr
+    assert "fail dup.invoice.cross_merchant" in out.stdout, out.stdout

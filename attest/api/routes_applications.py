@@ -23,6 +23,7 @@ from attest.errors import InputError
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.decision import Assessment
+from attest.schemas.document import DocumentResult
 from attest.store.models import Application, Document, Merchant, new_id, utc_moments, utcnow
 from attest.worker.queue import enqueue, enqueue_new
 from attest.worker.targets import FINAL, assess_target
@@ -46,18 +47,18 @@ def _application(s: Session, who: Principal, application_id: str) -> Application
 
 def _documents_out(d: Document) -> list[DocumentOut]:
     """The upload, then — for a file of several invoices — each invoice as a document of its own."""
-    result = json.loads(d.result_json) if d.result_json else {}
-    parts = result.get("parts") or []
+    result = DocumentResult.model_validate_json(d.result_json) if d.result_json else None
+    parts = result.parts if result is not None else []
     out = [DocumentOut(id=d.id, filename=d.filename, sha256=d.sha256, size=d.size, group_id=d.group_id,
                        status="split" if parts and d.status == "done" else d.status,
-                       kind=(result.get("classification") or {}).get("kind"),
+                       kind=result.classification.kind if result is not None else None,
                        error={"code": d.error_code, "message": d.error_message or ""} if d.error_code else None,
-                       checks=result.get("checks", []))]
+                       checks=result.checks if result is not None else [])]
     for n, part in enumerate(parts, start=1):
-        number = ((part.get("invoice") or {}).get("invoice_number") or {}).get("value")
-        out.append(DocumentOut(id=f"{d.id}~{n}", filename=part.get("filename", d.filename), sha256=d.sha256,
-                               size=d.size, status="done", kind="invoice", checks=part.get("checks", []),
-                               upload_id=d.id, pages=part.get("page_span", []), invoice_number=number))
+        number = part.invoice.invoice_number if part.invoice is not None else None
+        out.append(DocumentOut(id=f"{d.id}~{n}", filename=part.filename, sha256=d.sha256, size=d.size,
+                               status="done", kind=part.classification.kind, checks=part.checks, upload_id=d.id,
+                               pages=part.page_span, invoice_number=number.value if number is not None else None))
     return out
 
 

@@ -39,12 +39,14 @@ def record_application(
     at: datetime,
     actor: str = "system",
 ) -> list[AuditEvent]:
-    """A fresh trail: application created, each document processed, the decision made (with versions)."""
+    """A fresh trail: application created, each document processed (at the moment it was read, when known), the
+    decision made (with versions)."""
     trail: list[AuditEvent] = []
     append_event(trail, actor=actor, type="application.created", at=at,
                  payload={"merchant": merchant.model_dump(mode="json")})
     for doc in documents:
-        append_event(trail, actor=actor, type="document.processed", at=at, payload=document_payload(doc))
+        append_event(trail, actor=actor, type="document.processed", at=doc.read_at or at,
+                     payload=document_payload(doc))
     append_event(trail, actor=actor, type="decision.made", at=at, payload=_decision_payload(documents, assessment))
     return trail
 
@@ -60,7 +62,7 @@ def record_reassessment(trail: list[AuditEvent], documents: Sequence[DocumentRes
     for doc in documents:
         payload = document_payload(doc)
         if latest.get(doc.document_id) != payload:
-            append_event(trail, actor=actor, type="document.processed", at=at, payload=payload)
+            append_event(trail, actor=actor, type="document.processed", at=doc.read_at or at, payload=payload)
     append_event(trail, actor=actor, type="decision.made", at=at, payload=_decision_payload(documents, assessment))
 
 

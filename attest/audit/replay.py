@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from attest.audit.chain import AuditError, AuditEvent, verify_chain
-from attest.pipeline import assess_application
+from attest.audit.decide import decide
 from attest.schemas.decision import Assessment, Decision, MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score import Policy, load_policy
@@ -57,7 +57,8 @@ def replay(trail: list[AuditEvent], *, policy: Policy | None = None) -> ReplayRe
     recorded = assessment.decision
     used = policy or load_policy(recorded.policy_version)
     # Application-level checks as recorded: the pattern store's answer then, not what it would say today.
-    replayed = assess_application(merchant, documents, policy=used, recorded_checks=assessment.checks).decision
+    replayed = decide(merchant, documents, application=merchant.id,
+                      at=decided[-1].at, policy=used, recorded_checks=assessment.checks).assessment.decision
     differences = diff(recorded, replayed)
     return ReplayResult(policy_version=used.version, recorded=recorded, replayed=replayed,
                         identical=not differences, differences=differences)

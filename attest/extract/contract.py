@@ -93,17 +93,3 @@ def extract_contract(pages: Sequence[OcrPage], seals: Sequence[Seal] = ()) -> Co
     return ev
 
 
-FLAT = ("contract_no", "title", "party_a", "party_b", "party_a_tax_id", "party_b_tax_id", "supplier", "amount",
-        "amount_cn", "signing_date", "signing_place", "term_start", "term_end")
-
-
-ITEM_FLAT = ("name", "brand", "model", "unit", "qty", "unit_price", "amount")
-
-
-def flat_contract(ev: ContractEvidence) -> dict[str, Any]:
-    from attest.extract.flat import flat_value
-
-    out: dict[str, Any] = {k: flat_value(getattr(ev, k)) for k in FLAT}
-    if ev.items:  # only where a price table was read: most contracts have none
-        out["items"] = [{k: flat_value(getattr(it, k)) for k in ITEM_FLAT} for it in ev.items]
-    return out

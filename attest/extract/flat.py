@@ -1,4 +1,5 @@
-"""The flat labelled view (`attest check --format flat`) that evaluation compares with ground truth."""
+"""The flat labelled view (`attest check --format flat`) that evaluation compares with ground truth: every kind's
+fields as its registry row lists them (`attest/data/kinds.yaml`)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from attest.schemas.evidence import Field, InvoiceEvidence
+from pydantic import BaseModel
 
-INVOICE_FIELDS = (
-    "invoice_title", "invoice_code", "invoice_number", "issue_date", "check_code", "machine_no",
-    "buyer_name", "buyer_tax_id", "buyer_address_phone", "buyer_bank_account", "seller_name",
-    "seller_tax_id", "seller_address_phone", "seller_bank_account", "items", "total_amount_excl_tax",
-    "total_tax", "total_amount_incl_tax", "total_amount_incl_tax_cn", "remarks", "payee", "reviewer", "drawer",
-)
-ITEM_FIELDS = ("name", "spec", "unit", "qty", "unit_price", "amount", "tax_rate", "tax")
+from attest.kinds import KindRow, evidence_of
+from attest.schemas.document import DocumentResult
+from attest.schemas.evidence import Field
 
 
 def flat_value(f: Field[Any] | None) -> str | None:
@@ -30,26 +27,20 @@ def flat_value(f: Field[Any] | None) -> str | None:
     return str(f.value)
 
 
-def flat_invoice(ev: InvoiceEvidence) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in INVOICE_FIELDS:
-        if name == "items":
-            out["items"] = [{k: flat_value(getattr(it, k)) for k in ITEM_FIELDS} for it in ev.items]
-        else:
-            out[name] = flat_value(getattr(ev, name))
+def _rows(row: KindRow, ev: BaseModel) -> list[dict[str, str | None]]:
+    return [{k: flat_value(getattr(it, k)) for k in row.flat.items} for it in getattr(ev, "items", [])]
+
+
+def flat_evidence(row: KindRow, ev: BaseModel) -> dict[str, Any]:
+    """One kind's evidence as flat fields; a price table's rows under `items`."""
+    out: dict[str, Any] = {name: _rows(row, ev) if name == "items" else flat_value(getattr(ev, name))
+                           for name in row.flat.fields}
+    if row.flat.items and "items" not in row.flat.fields and getattr(ev, "items", None):
+        out["items"] = _rows(row, ev)  # only where a table was read: most documents of such a kind have none
     return out
 
 
-def flat_fields(result: Any) -> dict[str, Any]:
+def flat_fields(result: DocumentResult) -> dict[str, Any]:
     """The flat view of whichever evidence a `DocumentResult` carries (`{}` when nothing was read)."""
-    from attest.extract.contract import flat_contract
-    from attest.extract.licence import flat_licence
-    from attest.extract.shop import flat_shop
-
-    if result.invoice is not None:
-        return flat_invoice(result.invoice)
-    if result.contract is not None:
-        return flat_contract(result.contract)
-    if result.licence is not None:
-        return flat_licence(result.licence)
-    return flat_shop(result.shop) if result.shop is not None else {}
+    found = evidence_of(result)
+    return flat_evidence(*found) if found is not None else {}

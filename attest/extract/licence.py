@@ -132,9 +132,3 @@ def extract_licence(page: OcrPage, seals: Sequence[Seal] = (), qr_text: str | No
     if qr_text:
         ev.qr_payload = Field[str](value=qr_text, confidence=1.0, source="qr", raw=qr_text, page=page.page)
     return ev
-
-
-def flat_licence(ev: LicenceEvidence) -> dict[str, str | None]:
-    from attest.extract.flat import flat_value
-
-    return {name: flat_value(getattr(ev, name)) for name in LicenceEvidence.model_fields if name != "qr_payload"}

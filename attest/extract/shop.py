@@ -169,9 +169,3 @@ def name_match(shop_name: str, merchant_name: str) -> int:
     from rapidfuzz import fuzz
 
     return int(fuzz.partial_ratio(fold(shop_name), fold(merchant_name)))
-
-
-def flat_shop(ev: ShopPhotoEvidence) -> dict[str, str | None]:
-    from attest.extract.flat import flat_value
-
-    return {k: flat_value(getattr(ev, k)) for k in ("shop_name", "phone", "address", "industry")}

@@ -39,11 +39,9 @@ def assess_application(
     else:
         app_checks = check_application(merchant, documents, window_days=window)
         if patterns is not None:
-            sub = submission or Submission(merchant=merchant.id, merchant_uscc=merchant.uscc,
-                                           merchant_name=merchant.name,
-                                           application=f"{merchant.id}:{merchant.application_date.isoformat()}",
-                                           submitted_at=merchant.application_date.isoformat())
-            app_checks += pattern_checks(patterns, merchant, sub, documents, window_days=window)
+            if submission is None:
+                raise ValueError("a pattern store is asked on behalf of a submission: pass it")
+            app_checks += pattern_checks(patterns, merchant, submission, documents, window_days=window)
     evidence = [(d.document_id, d.invoice) for d in documents if d.invoice is not None]
     checks = [c for d in documents for c in d.checks]
     decision = score(merchant, evidence, [*checks, *app_checks], policy, documents=documents)

@@ -1,12 +1,13 @@
-"""`process_document`: one upload → `DocumentResult`. Ingest, OCR, classify, then the kind's reader
-(`readers.py`): seals → qr → extract → model → verify → fingerprint; forensics, the screen for text aimed at a
-model, and the quality findings for every kind. Every stage timed; a failing stage recorded, the run goes on."""
+"""`process_document`: one upload → `DocumentResult`. Ingest, OCR, classify, then the kind's recipe
+(`recipes.py`) as its registry row says: seals → qr → extract → model → verify → fingerprint; forensics, the
+screen for text aimed at a model, and the quality findings for every kind. Every stage timed; a failing stage
+recorded, the run goes on."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeVar
 
 from attest.classify import classify
@@ -16,13 +17,14 @@ from attest.extract.seal import Seal, read_seals
 from attest.findings import result as result_of
 from attest.forensics import examine
 from attest.ingest import ingest
+from attest.kinds import KindRow, kinds
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.ocr.ink import annotate_red_ink
 from attest.ocr.overlays import read_under_overlays
 from attest.ocr.under_seals import read_under_seals
 from attest.patterns.fingerprint import photo_fingerprint
-from attest.pipeline.readers import READERS, Reader, Reading
+from attest.pipeline.recipes import RECIPES, Reading
 from attest.pipeline.split import invoice_groups
 from attest.pipeline.stages import StageRun
 from attest.schemas.checks import CheckResult
@@ -106,7 +108,7 @@ def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine, sett
     return out
 
 
-def _with_model(run: StageRun, result: DocumentResult, reader: Reader, pages: list[OcrPage], doc: Document,
+def _with_model(run: StageRun, result: DocumentResult, row: KindRow, pages: list[OcrPage], doc: Document,
                 rules: T, engines: Engines, opts: ProcessOptions) -> T:
     """The rule-based evidence, or the model's grounded reading of it (`llm`) or the two merged (`merged`).
 
@@ -114,8 +116,8 @@ def _with_model(run: StageRun, result: DocumentResult, reader: Reader, pages: li
     if opts.extractor == "rules" or engines.llm is None or not pages:
         return rules
     started = time.perf_counter()
-    shown = slice(None) if reader.model_pages == "all" else slice(0, 1)
-    outcome = llm_stage(reader.kind, pages[shown], [p.image for p in doc.pages[shown]], rules, engines.llm,
+    shown = slice(None) if row.model_pages == "all" else slice(0, 1)
+    outcome = llm_stage(row.name, pages[shown], [p.image for p in doc.pages[shown]], rules, engines.llm,
                         mode=opts.extractor, doc=doc.sha256)
     run.add_time("llm", started)
     result.llm = outcome.report
@@ -126,30 +128,31 @@ def _with_model(run: StageRun, result: DocumentResult, reader: Reader, pages: li
     return outcome.evidence if outcome.evidence is not None else rules  # type: ignore[return-value]
 
 
-def _read_as(run: StageRun, result: DocumentResult, reader: Reader, doc: Document, pages: list[OcrPage],
+def _read_as(run: StageRun, result: DocumentResult, row: KindRow, doc: Document, pages: list[OcrPage],
              engines: Engines, opts: ProcessOptions) -> None:
-    """One kind's reader over the document, each step a stage; the evidence and its checks land on `result`."""
+    """One kind's recipe over the document, each step a stage; the evidence and its checks land on `result`."""
+    recipe = RECIPES[row.name]
     seals: list[Seal] = []
-    if reader.seals_on != "none":
-        scan = doc.pages if reader.seals_on == "all" else doc.pages[:1]
+    if row.seals_on != "none":
+        scan = doc.pages if row.seals_on == "all" else doc.pages[:1]
         seals = run.stage("seals", lambda: [s for p in scan for s in read_seals(p.image, engines.ocr, p.index + 1)],
                           list[Seal]())
         result.seals = [SealInfo(page=s.page, bbox=s.bbox, text=s.text, confidence=s.text_confidence)
                         for s in seals]
-    qr = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None) if reader.reads_qr else None
+    qr = run.stage("qr", lambda: decode_qr(doc.pages[0].image), None) if row.reads_qr else None
     reading = Reading(doc=doc, pages=pages, seals=seals, qr=qr, today=opts.today or date.today())
-    evidence = run.stage("extract", lambda: reader.extract(reading), None)
-    evidence = _with_model(run, result, reader, pages, doc, evidence, engines, opts)
-    setattr(result, reader.field, evidence)
+    evidence = run.stage("extract", lambda: recipe.extract(reading), None)
+    evidence = _with_model(run, result, row, pages, doc, evidence, engines, opts)
+    setattr(result, row.evidence, evidence)
     if evidence is None:
         return
-    if reader.fingerprint is not None:
-        fingerprint = reader.fingerprint
+    if recipe.fingerprint is not None:
+        fingerprint = recipe.fingerprint
         result.fingerprint = run.stage("fingerprint", lambda: fingerprint(evidence, reading), None)
-    result.checks += run.stage("verify", lambda: reader.verify(evidence, reading), list[CheckResult]())
+    result.checks += run.stage("verify", lambda: recipe.verify(evidence, reading), list[CheckResult]())
 
 
-def _split(run: StageRun, result: DocumentResult, reader: Reader, doc: Document, pages: list[OcrPage],
+def _split(run: StageRun, result: DocumentResult, row: KindRow, doc: Document, pages: list[OcrPage],
            groups: list[list[int]], engines: Engines, opts: ProcessOptions) -> tuple[list[DocumentResult],
                                                                                  list[CheckResult]]:
     """One part per invoice of the file, each read as its own document from its own pages; a second copy of
@@ -165,7 +168,7 @@ def _split(run: StageRun, result: DocumentResult, reader: Reader, doc: Document,
             page_span=[i + 1 for i in group])
         # The part is its own document: its checks and any model call name the part, not the file.
         sub = doc.model_copy(update={"pages": [doc.pages[i] for i in group], "sha256": part.document_id})
-        _read_as(run, part, reader, sub, part.ocr, engines, opts)
+        _read_as(run, part, row, sub, part.ocr, engines, opts)
         number = part.invoice.invoice_number.value if part.invoice and part.invoice.invoice_number else None
         if number is not None and number in seen:
             repeated.append(result_of("document.repeated_invoice", "info", f"文件中重复的发票: {number}",
@@ -204,26 +207,26 @@ def process_document(
     result.checks = run.stage(
         "screen", lambda: check_injected_instructions(pages, document_id=doc.sha256), list[CheckResult]())
     wanted = (hints or {}).get("kind")
-    kind = wanted if wanted in READERS else classification.kind
+    kind = wanted if wanted in kinds() else classification.kind
     if kind != classification.kind:
         # Read as the caller said (a reviewer's re-read): the document is that kind now, and says why.
         result.classification = classification.model_copy(update={
             "kind": kind, "reasons": [f"read as {kind} on request (classified {classification.kind})",
                                       *classification.reasons]})
-    signals = run.stage("forensics", lambda: examine(doc, is_photo=kind == "shop_photo"), None)
+    row = kinds().get(kind)  # None: `other`, nothing to read as evidence
+    signals = run.stage("forensics", lambda: examine(doc, is_photo=row is not None and not row.paper), None)
     if signals is not None:
         result.signals, forensic_checks = signals
         result.checks += forensic_checks
-    reader = READERS.get(kind)
-    if reader is not None and kind != "shop_photo":
+    if row is not None and row.paper:
         pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr, opts.ocr), pages)
         result.ocr = pages
-    groups = invoice_groups(pages) if kind == "invoice" and len(pages) > 1 else []
-    if len(groups) > 1 and reader is not None:
-        result.parts, repeated = _split(run, result, reader, doc, pages, groups, engines, opts)
+    groups = invoice_groups(pages) if row is not None and row.splits and len(pages) > 1 else []
+    if len(groups) > 1 and row is not None:
+        result.parts, repeated = _split(run, result, row, doc, pages, groups, engines, opts)
         result.checks += repeated
-    elif pages and reader is not None:
-        _read_as(run, result, reader, doc, pages, engines, opts)
+    elif pages and row is not None:
+        _read_as(run, result, row, doc, pages, engines, opts)
     if doc.einvoice is not None:
         # The file's own signatures whatever it was read as; its invoice data against the invoice read.
         einvoice = doc.einvoice
@@ -241,11 +244,14 @@ def process_document(
         first = doc.pages[unit.page_span[0] - 1] if unit.page_span else (doc.pages[0] if doc.pages else None)
         unit.checks += run.stage("quality", lambda u=unit, f=first: check_quality(  # type: ignore[misc]
             u, kind, f.image if f is not None else None), list[CheckResult]())
-    if kind in ("shop_photo", "other") and doc.media_type != "application/pdf":
+    if (row is None or not row.paper) and doc.media_type != "application/pdf":
         # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
         # classified as (a tight crop of a storefront can read as "other").
         result.fingerprint = run.stage("fingerprint", lambda: photo_fingerprint(doc.pages[0].image), None)
     run.add_time("total", started)
+    result.read_at = datetime.now(UTC)
+    for part in result.parts:
+        part.read_at = result.read_at
     result.timings = run.timings
     result.errors = run.errors
     result.status = "partial" if run.errors else "ok"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,9 +19,9 @@ from attest.schemas.shop import ShopPhotoEvidence
 from attest.schemas.signals import ImageSignals
 
 DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
-# The kinds a document can be read as (each has a reader in `attest/pipeline/readers.py`); `other` is what
-# nothing fits. The one list the pipeline, the reviewer's re-read and the pattern seeds share.
-EVIDENCE_KINDS: tuple[DocumentKind, ...] = ("invoice", "contract", "business_license", "shop_photo")
+# The kinds a document can be read as (each a row of `attest/data/kinds.yaml`, which must cover them); `other`
+# is what nothing fits.
+EVIDENCE_KINDS: tuple[DocumentKind, ...] = tuple(k for k in get_args(DocumentKind) if k != "other")
 
 
 class PageImage(BaseModel):
@@ -95,6 +96,8 @@ class DocumentResult(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[StageError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+    read_at: datetime | None = Field(None, description="When the reading finished (UTC): the moment the audit "
+                                                       "trail's event for this document carries.")
     parts: list[DocumentResult] = Field(default_factory=list, description=(
         "A file holding several invoices: one result per invoice (its sales-list pages with it), each its own "
         "document `<id>:<n>`; the file's own result then carries no evidence of its own."))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from attest.patterns.keys import invoice_key
+from attest.extract.invoice.identity import invoice_key
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.evidence import InvoiceEvidence

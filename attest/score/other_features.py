@@ -47,7 +47,7 @@ def _age(merchant: MerchantProfile, docs: Sequence[DocumentResult], by_doc: dict
 
 def _presence(docs: Sequence[DocumentResult], by_doc: dict[str, list[CheckResult]]) -> tuple[Decimal, list[Ref]]:
     refs = [Ref(document=d.document_id, field="image") for d in docs
-            if d.classification.kind == "shop_photo" and d.shop is not None and _clean(d, by_doc)]
+            if d.shop is not None and _clean(d, by_doc)]
     return Decimal(len(refs)), refs
 
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from attest.data import load
-from attest.extract.flat import flat_invoice
+from attest.extract.invoice import flat_invoice
 from attest.findings import result
 from attest.ingest.ofd.data import normalise
 from attest.ingest.ofd.signature import describe

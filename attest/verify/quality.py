@@ -14,6 +14,7 @@ from PIL import Image
 
 from attest.data import load
 from attest.findings import result
+from attest.kinds import kinds
 from attest.layout.normalize import squash
 from attest.ocr.workcopy import work_copy
 from attest.schemas.checks import CheckResult
@@ -57,7 +58,7 @@ def _cut_edges(page: OcrPage, spec: dict[str, Any]) -> list[str]:
     return [edge for edge, n in touching.items() if n >= spec["cut_lines"]]
 
 
-def _has_end(page: OcrPage, words: list[str]) -> bool:
+def _has_end(page: OcrPage, words: tuple[str, ...]) -> bool:
     text = "".join(squash(ln.text) for ln in page.lines)
     return any(w in text for w in words)
 
@@ -89,24 +90,25 @@ def _picture_findings(result_: DocumentResult, image: Image.Image, doc: str, spe
 def check_quality(result_: DocumentResult, kind: str, image: Image.Image | None) -> list[CheckResult]:
     """The quality findings of one upload read as `kind` (`image`: its first page as read)."""
     spec = load("quality")
+    row = kinds().get(kind)
     doc = result_.document_id
     # A file's own text (a PDF's text layer, an OFD's text objects) is exact: no photo to retake.
     from_file = bool(result_.ocr) and result_.ocr[0].engine in FILE_TEXT_ENGINES
     out = _picture_findings(result_, image, doc, spec) if image is not None and result_.ocr and not from_file else []
-    if kind in ("invoice", "business_license", "contract") and result_.ocr and not from_file:
+    if row is not None and row.paper and result_.ocr and not from_file:
         edges = _cut_edges(result_.ocr[0], spec)
-        if kind in spec["end_words"] and len(result_.ocr) == 1 and "bottom" not in edges and not _has_end(
-                result_.ocr[0], spec["end_words"][kind]):
+        end_words = row.quality.end_words
+        if end_words and len(result_.ocr) == 1 and "bottom" not in edges and not _has_end(result_.ocr[0], end_words):
             edges.append("bottom")
         for edge in edges:
             zh, en = spec["edges"][edge]
             out.append(_say("cut_off", doc, ["image"], edge=zh, edge_en=en))
-    if kind == "other":
+    if row is None:
         out.append(_say("not_evidence", doc, ["kind"]))
         return out
-    fields, (what, what_en) = spec["key_fields"][kind]
-    evidence = {"invoice": result_.invoice, "business_license": result_.licence, "contract": result_.contract,
-                "shop_photo": result_.shop}[kind]
+    fields = list(row.quality.key_fields)
+    what, what_en = row.quality.what
+    evidence = row.evidence_of(result_)
     if evidence is None or all(getattr(evidence, f, None) is None for f in fields):
         out.append(_say("unreadable", doc, fields, what=what, what_en=what_en))
     return out

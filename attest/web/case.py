@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attest.audit.chain import AuditEvent, load_jsonl, verify_chain
+from attest.kinds import evidence_of
 from attest.layout.quad import to_upload, upload_size
 from attest.review.actions import CLOSED, uplift_cap
 from attest.review.rules import ReviewRules, load_review_rules
@@ -160,7 +161,8 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
                   for p in result.ocr]
     # A file of several invoices shows each invoice's fields, prefixed `invoice N.`, on the pages they came from.
     for n, unit in enumerate(result.units(), start=1):
-        evidence = next((e for e in (unit.invoice, unit.licence, unit.contract, unit.shop) if e is not None), None)
+        found = evidence_of(unit)
+        evidence = found[1] if found is not None else None
         prefix = f"invoice {n}." if result.parts else ""
         for path, f in _walk(evidence.model_dump(mode="json")) if evidence is not None else []:
             view.fields.append(FieldView(

@@ -15,10 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attest.audit.chain import export_jsonl, load_jsonl
-from attest.audit.record import record_application, record_reassessment
+from attest.audit.decide import decide
 from attest.ops import context, metrics
-from attest.patterns.store import PatternStore, Submission
-from attest.pipeline import assess_application
+from attest.patterns.store import PatternStore
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
 from attest.schemas.document import DocumentResult
@@ -143,17 +142,10 @@ def assess_application_job(ctx: Context, target: str) -> None:
         who = profile(merchant, app.created_at.date())
         submitted = app.submitted_at or utcnow()
         earlier = app.trail_jsonl
-    sub = Submission(merchant=who.id, merchant_uscc=who.uscc, merchant_name=who.name, application=application_id,
-                     submitted_at=submitted.isoformat())
-    assessment = assess_application(who, results, policy=ctx.policy, patterns=ctx.patterns, submission=sub)
-    if ctx.patterns is not None:
-        # Idempotent: a re-run after a crash stores nothing twice. A file of several invoices is each of them.
-        ctx.patterns.remember(sub, [unit for r in results for unit in r.units()])
-    if earlier is None:
-        trail = record_application(who, results, assessment, at=submitted)
-    else:
-        trail = load_jsonl(earlier)
-        record_reassessment(trail, results, assessment, at=submitted)
+    # Remembering is idempotent: a re-run after a crash stores nothing twice.
+    decided = decide(who, results, application=application_id, at=submitted, policy=ctx.policy,
+                     patterns=ctx.patterns, trail=load_jsonl(earlier) if earlier is not None else None)
+    assessment, trail = decided.assessment, decided.trail
     with ctx.db.session() as s:
         app = s.get(Application, application_id)
         assert app is not None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from attest.extract.contract import flat_contract
 from attest.extract.contract_items import read_contract_items
+from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
 
 from ..layout.test_layout import line
@@ -55,7 +55,7 @@ def test_the_real_scanned_contract_price_table(engines: Engines) -> None:
     data = (REAL / "ct01_ev_truck_purchase_sichuan_byd_2023_scan.pdf").read_bytes()
     result = process_document(data, "ct01.pdf", engines=engines, options=ProcessOptions())
     assert result.contract is not None
-    got = flat_contract(result.contract)["items"]
+    got = flat_fields(result)["items"]
     paren = str.maketrans("（）", "()")
     assert [{"name": w["name"].translate(paren), "brand": w["brand"], "model": w["model"], "unit": w["unit"],
              "qty": w["qty"], "unit_price": w["unit_price_excl_tax"], "amount": w["amount_excl_tax"]}

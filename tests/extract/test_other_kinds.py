@@ -9,9 +9,8 @@ from datetime import date, datetime
 
 import pytest
 
-from attest.extract.contract import flat_contract
-from attest.extract.licence import flat_licence
-from attest.extract.shop import flat_shop, name_match
+from attest.extract.flat import flat_fields
+from attest.extract.shop import name_match
 from attest.pipeline import ProcessOptions, process_document
 from eval.compare import norm
 from eval.kinds import sample, sample_hard
@@ -44,7 +43,7 @@ def test_licence_fields_and_authority_from_the_seal(engines) -> None:
         data, truth = sample("business_license", seed)
         result = process_document(data, "licence.png", engines=engines, options=OPTS)
         assert result.licence is not None
-        hits = _matches(flat_licence(result.licence), truth)
+        hits = _matches(flat_fields(result), truth)
         assert sum(hits.values()) / len(hits) >= 0.97, [k for k, ok in hits.items() if not ok]
         assert result.seals and "市场监督管理局" in result.seals[0].text
         assert [c.severity for c in result.checks if c.code == "uscc.checksum"] == ["pass"]
@@ -67,7 +66,7 @@ def test_contract_fields_over_two_pages(engines) -> None:
     data, truth = sample("contract", 7)
     result = process_document(data, "contract.pdf", engines=engines, options=OPTS)
     assert result.pages == 2 and result.contract is not None
-    hits = _matches(flat_contract(result.contract), truth)
+    hits = _matches(flat_fields(result), truth)
     # One OCR slip is allowed (this seed's serif 厦门 reads as 厦内); the rest must be exact.
     assert sum(hits.values()) >= len(hits) - 1, [k for k, ok in hits.items() if not ok]
     assert hits["amount"] and hits["amount_cn"] and hits["term_end"] and hits["supplier"]
@@ -110,7 +109,7 @@ def test_real_storefronts(engines) -> None:
         result = process_document(data, entry["file"], engines=engines, options=OPTS)
         assert result.classification.kind == "shop_photo", result.classification.reasons
         assert result.shop is not None
-        got = flat_shop(result.shop)
+        got = flat_fields(result)
         for key, want in entry["fields"].items():
             assert norm(key, got[key]) == norm(key, want), (entry["file"], key, got[key], want)
 
@@ -124,7 +123,7 @@ def test_sign_name_matches_registered_name() -> None:
 def test_shop_photo_signals(engines) -> None:
     data, truth = sample("shop_photo", 9)
     result = process_document(data, "shop.jpg", engines=engines, options=OPTS)
-    assert result.shop is not None and flat_shop(result.shop) == truth
+    assert result.shop is not None and flat_fields(result) == truth
     assert result.shop.camera_model is not None and result.shop.taken_at is not None
     assert result.signals is not None and len(result.signals.phash) == 16
     assert {c.code: c.severity for c in result.checks}["photo.recapture"] == "pass"

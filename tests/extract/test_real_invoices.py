@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from attest.extract.flat import flat_invoice
+from attest.extract.invoice import flat_invoice
 from attest.pipeline import process_document
 from eval.compare import compare_invoice
 

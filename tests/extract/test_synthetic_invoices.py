@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from attest.extract.flat import flat_invoice
+from attest.extract.invoice import flat_invoice
 from attest.pipeline import ProcessOptions, process_document
 from eval.compare import compare_invoice
 from eval.render.degrade import KINDS

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from PIL import Image
 
-from attest.extract.flat import flat_invoice
+from attest.extract.invoice import flat_invoice
 from attest.pipeline import Engines, assess_application
 from attest.schemas.decision import MerchantProfile
 from attest.score import load_policy

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-import pypdfium2 as pdfium
 import pytest
 
 from attest.pipeline import Engines, assess_application, process_document
@@ -20,6 +19,7 @@ from attest.score import load_policy
 from eval.realdocs import field_hits
 
 from ..api.conftest import serve, sqlite_settings, wait_decided
+from ..conftest import merged_pdf
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "realdocs" / "invoices"
 MERGED = ["inv16_shanghai_e_normal_catering.pdf", "inv18_digital_normal_transport_discount.pdf",
@@ -28,12 +28,7 @@ pytestmark = pytest.mark.skipif(not (BUNDLED / "originals" / MERGED[0]).exists()
 
 
 def _merged() -> bytes:
-    out = pdfium.PdfDocument.new()
-    for name in MERGED:
-        out.import_pages(pdfium.PdfDocument(BUNDLED / "originals" / name))
-    buf = io.BytesIO()
-    out.save(buf)
-    return buf.getvalue()
+    return merged_pdf([BUNDLED / "originals" / name for name in MERGED])
 
 
 def _labels() -> dict[str, dict]:

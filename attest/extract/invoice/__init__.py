@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from attest.extract.flat import flat_evidence
 from attest.extract.invoice.header import read_header
 from attest.extract.invoice.items import read_items, read_table
 from attest.extract.invoice.parties import read_parties
 from attest.extract.invoice.remarks import fill_from_remarks
 from attest.extract.invoice.totals import read_totals
+from attest.kinds import kinds
 from attest.layout.geometry import Line, page_skew
 from attest.schemas.evidence import Field, InvoiceEvidence, InvoiceKind
 from attest.schemas.ocr import OcrPage
@@ -47,3 +51,8 @@ def extract_invoice(page: OcrPage, qr_text: str | None = None) -> InvoiceEvidenc
 
 
 __all__ = ["extract_invoice"]
+
+
+def flat_invoice(ev: InvoiceEvidence) -> dict[str, Any]:
+    """An invoice's flat fields (an e-invoice file's own data is compared with the face in this view)."""
+    return flat_evidence(kinds()["invoice"], ev)

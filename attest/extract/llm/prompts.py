@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel
 
 from attest.extract.llm.schemas import SCHEMAS
+from attest.kinds import kinds
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,10 @@ class Rendered:
     ref: str  # name@version#sha256 of what was sent, images included
 
 
-_FILES = {"invoice": "invoice_text", "contract": "contract_text", "business_license": "licence_text",
-          "shop_photo": "shop_vision"}
-
-
 @cache
 def prompt_for(kind: str) -> Prompt:
-    """The prompt for a document kind; a malformed file is a packaging error and raises `ValueError`."""
-    name = _FILES[kind]
+    """The prompt the kind's registry row names; a malformed file is a packaging error and raises `ValueError`."""
+    name = kinds()[kind].prompt
     text = resources.files("attest.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     missing = {"name", "version", "kind", "schema", "system", "user"} - set(data)

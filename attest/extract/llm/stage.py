@@ -18,6 +18,7 @@ from attest.extract.llm.prompts import prompt_for, render
 from attest.extract.llm.schemas import ShopSceneReading
 from attest.extract.screen import addresses_a_model
 from attest.findings import result
+from attest.kinds import kinds
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import Field
@@ -82,9 +83,9 @@ def _read_fields(kind: str, pages: list[OcrPage], images: list[Image.Image], rul
                                             for d in disagreements})]
 
 
-def _scene(pages: list[OcrPage], image: Image.Image, shop: ShopPhotoEvidence | None, client: LlmClient, doc: str,
-           report: LlmReport) -> tuple[ShopPhotoEvidence | None, list[CheckResult]]:
-    prompt = prompt_for("shop_photo")
+def _scene(kind: str, pages: list[OcrPage], image: Image.Image, shop: ShopPhotoEvidence | None, client: LlmClient,
+           doc: str, report: LlmReport) -> tuple[ShopPhotoEvidence | None, list[CheckResult]]:
+    prompt = prompt_for(kind)
     spec = load("merge")
     shown = (_jpeg(image, client.settings.image_max_side),)
     rendered = render(prompt, lines=_line_text(pages) or "（无）", images=shown)
@@ -118,8 +119,8 @@ def llm_stage(kind: str, pages: list[OcrPage], images: list[Image.Image], rules:
     """
     report = LlmReport()
     try:
-        if kind == "shop_photo":
-            shop, checks = _scene(pages, images[0], rules, client, doc, report)
+        if kinds()[kind].model == "scene":
+            shop, checks = _scene(kind, pages, images[0], rules, client, doc, report)
             return LlmOutcome(evidence=shop, report=report, checks=checks)
         if rules is None:
             return LlmOutcome(evidence=None, report=report)

@@ -1,15 +1,16 @@
-"""The kinds of evidence as one table: each kind's reader says where its seals are, whether it carries a QR
-code, how its evidence is extracted, checked and fingerprinted. `process_document` runs every reader the same
-way (seals → qr → extract → model → verify → fingerprint); a new kind is a new row here, not another branch.
+"""Each kind's recipe: the code that extracts, checks and fingerprints its evidence. Everything else about a
+kind (where its seals are, whether it carries a QR code, what a model is shown) is its row in the kind registry
+(`attest/kinds.py`). `process_document` runs every recipe the same way (seals → qr → extract → model → verify →
+fingerprint); a new kind is a recipe here beside its row, not another branch.
 
-The table covers exactly `schemas.document.EVIDENCE_KINDS` (a test holds it to that)."""
+The recipes cover exactly the registry's kinds (a test holds them to that)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -21,7 +22,7 @@ from attest.extract.shop import extract_shop
 from attest.forensics.glyphs import check_glyph_size
 from attest.patterns.fingerprint import contract_fingerprint
 from attest.schemas.checks import CheckResult
-from attest.schemas.document import Document, DocumentKind
+from attest.schemas.document import Document
 from attest.schemas.fingerprint import Fingerprint
 from attest.schemas.ocr import OcrPage
 from attest.verify import check_invoice
@@ -46,13 +47,8 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class Reader:
-    kind: DocumentKind
-    field: Literal["invoice", "licence", "contract", "shop"]  # where the evidence goes on `DocumentResult`
+class Recipe:
     extract: Callable[[Reading], BaseModel]
-    seals_on: Literal["first", "all", "none"] = "none"  # contracts are sealed on their last pages
-    reads_qr: bool = False
-    model_pages: Literal["first", "all"] = "first"  # what a model is shown
     verify: Callable[[Any, Reading], list[CheckResult]] = lambda _ev, _r: []
     fingerprint: Callable[[Any, Reading], Fingerprint] | None = None
 
@@ -64,13 +60,13 @@ def _verify_invoice(ev: Any, r: Reading) -> list[CheckResult]:
             *check_seal_party(r.seals, seller, document_id=r.document_id, role="seller")]
 
 
-READERS: dict[str, Reader] = {reader.kind: reader for reader in (
-    Reader("invoice", "invoice", lambda r: extract_invoice(r.pages[0], r.qr), seals_on="first", reads_qr=True,
-           verify=_verify_invoice),
-    Reader("business_license", "licence", lambda r: extract_licence(r.pages[0], r.seals, r.qr), seals_on="first",
-           reads_qr=True, verify=lambda ev, r: check_licence(ev, document_id=r.document_id, today=r.today)),
-    Reader("contract", "contract", lambda r: extract_contract(r.pages, r.seals), seals_on="all", model_pages="all",
-           verify=lambda ev, r: check_contract(ev, r.seals, document_id=r.document_id, today=r.today),
-           fingerprint=lambda ev, r: contract_fingerprint(r.pages, ev)),
-    Reader("shop_photo", "shop", lambda r: extract_shop(r.pages[0], r.doc.exif)),
-)}
+# Keyed by the registry's kind names (`attest/data/kinds.yaml`).
+RECIPES: dict[str, Recipe] = {
+    "invoice": Recipe(lambda r: extract_invoice(r.pages[0], r.qr), verify=_verify_invoice),
+    "business_license": Recipe(lambda r: extract_licence(r.pages[0], r.seals, r.qr),
+                               verify=lambda ev, r: check_licence(ev, document_id=r.document_id, today=r.today)),
+    "contract": Recipe(lambda r: extract_contract(r.pages, r.seals),
+                       verify=lambda ev, r: check_contract(ev, r.seals, document_id=r.document_id, today=r.today),
+                       fingerprint=lambda ev, r: contract_fingerprint(r.pages, ev)),
+    "shop_photo": Recipe(lambda r: extract_shop(r.pages[0], r.doc.exif)),
+}

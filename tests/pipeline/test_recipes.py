@@ -1,4 +1,4 @@
-"""`process_document` reads every kind through one table of readers, and classification is a stage like the
+"""`process_document` reads every kind through its registry row and recipe, and classification is a stage like the
 others: timed, and its failure recorded on the result instead of losing the document."""
 
 from __future__ import annotations
@@ -6,16 +6,17 @@ from __future__ import annotations
 import pytest
 
 import attest.pipeline.document as document
+from attest.kinds import kinds
 from attest.pipeline import Engines, process_document
-from attest.pipeline.readers import READERS
+from attest.pipeline.recipes import RECIPES
 from attest.schemas.document import EVIDENCE_KINDS
 
 from ..conftest import SAMPLES
 
 
-def test_every_evidence_kind_has_exactly_one_reader() -> None:
-    assert sorted(READERS) == sorted(EVIDENCE_KINDS)
-    assert {r.field for r in READERS.values()} == {"invoice", "licence", "contract", "shop"}
+def test_every_evidence_kind_has_exactly_one_row_and_one_recipe() -> None:
+    assert sorted(RECIPES) == sorted(kinds()) == sorted(EVIDENCE_KINDS)
+    assert {r.evidence for r in kinds().values()} == {"invoice", "licence", "contract", "shop"}
 
 
 def test_classification_is_timed() -> None:
