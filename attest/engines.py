@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from attest.errors import EngineUnavailable
+from pydantic import ValidationError
+
+from attest.errors import EngineUnavailable, KnowledgeError
 from attest.extract.llm import LlmClient, build_client
 from attest.pipeline import Engines
 from attest.settings import LlmSettings, OcrSettings, Settings
@@ -19,8 +21,32 @@ def llm_for(settings: LlmSettings) -> LlmClient | None:
     return client
 
 
+def load_knowledge() -> None:
+    """Load and validate every knowledge file that has a model, so a bad one stops the process at start, naming the
+    file and the key, instead of failing a stage on every document."""
+    from attest.findings import catalogue
+    from attest.kinds import kinds
+    from attest.patterns.spec import patterns_spec
+    from attest.score.policy import load_policy, shipped_policies
+    from attest.verify.application_spec import application_spec
+
+    for name, load in (("kinds", kinds), ("checks", catalogue), ("patterns", patterns_spec),
+                       ("application", application_spec)):
+        try:
+            load()
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
+            raise KnowledgeError(f"attest/data/{name}.yaml: {problems}") from exc
+        except ValueError as exc:
+            raise KnowledgeError(f"attest/data/{name}.yaml: {exc}") from exc
+    for version in shipped_policies():
+        load_policy(version)  # a PolicyError names the file and the field
+
+
 def build_engines(settings: Settings, *, ocr: OcrSettings | None = None) -> Engines:
     """OCR (with `ocr` overriding the settings' group) and, when the extractor needs one, the model client."""
     from attest.ocr import create_ocr_engine  # loads the ONNX models: only when a shell really builds engines
+
+    load_knowledge()
 
     return Engines(ocr=create_ocr_engine(ocr or settings.ocr), llm=llm_for(settings.llm))

@@ -87,6 +87,12 @@ class EngineUnavailable(AttestError):
     code = "engine.unavailable"
 
 
+class KnowledgeError(AttestError):
+    """A knowledge file (`attest/data/*.yaml`) that does not match its model; the message names the file and key."""
+
+    code = "knowledge.invalid"
+
+
 class EngineFailed(AttestError):
     code = "engine.failed"
 

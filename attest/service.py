@@ -33,11 +33,13 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     """Migrate and open the stores; with the in-process worker, start its reading processes (one per worker
     thread, engines built and warmed) and its threads; with Celery, send each new job to the broker (the workers
     build their own engines)."""
+    from attest.engines import load_knowledge
     from attest.worker.build import build_context, lane_ocr
     from attest.worker.dispatch import on_commit
     from attest.worker.inprocess import InProcessWorker
     from attest.worker.reader_process import reading_lanes
 
+    load_knowledge()  # a bad knowledge file stops the service here, naming the file and the key
     worker, broker = None, None
     probe: Callable[[], object] | None = None
     if settings.service.worker == "celery":

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from attest.errors import AttestError
+from attest.findings import unknown_codes
 
 
 class PolicyError(AttestError):
@@ -82,6 +83,14 @@ class Outcomes(BaseModel):
     unreadable_codes: list[str] = Field(default_factory=lambda: ["quality.unreadable", "quality.not_evidence"],
                                         description="Check codes (at warn) that mark a document as not read.")
 
+    @model_validator(mode="after")
+    def _known_codes(self) -> Outcomes:
+        # A code no check raises would never hold or route anything: a typo that silently disables a rule.
+        unknown = unknown_codes([*self.hold_codes, *self.review_codes, *self.unreadable_codes])
+        if unknown:
+            raise ValueError(f"no check raises {', '.join(unknown)} (the catalogue is attest/data/checks.yaml)")
+        return self
+
 
 DEFAULT_POLICY = "credit-v4"
 # Features a policy may add: read from licences, shop photos and contracts (attest/score/other_features.py).
@@ -121,6 +130,12 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
         raise PolicyError(f"{source}: {problems}") from exc
+
+
+def shipped_policies() -> list[str]:
+    """The versions of the policies shipped in `attest/data/policies/`."""
+    folder = resources.files("attest.data").joinpath("policies")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
 @cache

@@ -1,0 +1,75 @@
+"""Knowledge is validated when it loads: the catalogue of checks holds every code a check makes, a policy that
+names a code no check raises is refused, and a knowledge file with a misspelt key stops the process at start with
+the file and the key named."""
+
+from __future__ import annotations
+
+import ast
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import attest
+from attest import data
+from attest.data import load
+from attest.engines import load_knowledge
+from attest.errors import KnowledgeError
+from attest.findings import catalogue, result
+from attest.kinds import kinds
+from attest.score.policy import PolicyError, parse_policy, shipped_policies
+
+SOURCE = Path(attest.__file__).parent
+
+
+def _codes_made() -> set[str]:
+    """Every literal code passed to the functions that make findings, anywhere in attest/."""
+    made: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in ("result", "result_refs", "result_of"):
+                    made.add(str(node.args[0].value))
+    # Quality findings are made as `quality.<message key>`.
+    return made | {f"quality.{key}" for key in load("quality")["messages"]}
+
+
+def test_every_code_made_is_in_the_catalogue_and_every_entry_is_made() -> None:
+    made = _codes_made()
+    assert len(made) > 40
+    assert sorted(made - set(catalogue())) == []
+    assert sorted(set(catalogue()) - made) == []
+
+
+def test_a_finding_with_an_unknown_code_is_refused_where_it_is_made() -> None:
+    with pytest.raises(ValueError, match=r"'invoice\.arithmetc' is not in attest/data/checks.yaml"):
+        result("invoice.arithmetc", "fail", "错", "wrong", doc="d", fields=["items"])
+
+
+def test_every_shipped_policy_names_only_codes_that_checks_raise() -> None:
+    load_knowledge()
+    assert "credit-v4" in shipped_policies()
+
+
+def test_a_policy_naming_an_unknown_code_is_refused_with_the_file_and_the_code() -> None:
+    text = resources.files("attest.data").joinpath("policies/credit-v4.yaml").read_text(encoding="utf-8")
+    typo = text.replace("- velocity.invoice_burst", "- velocity.invoice_bursts", 1)
+    assert typo != text
+    with pytest.raises(PolicyError, match=r"policies/credit-v9\.yaml: outcomes: .*velocity\.invoice_bursts"):
+        parse_policy(typo, source="policies/credit-v9.yaml")
+
+
+def test_a_misspelt_key_in_a_knowledge_file_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    good = load("kinds")
+    row = dict(good["kinds"]["contract"])
+    row["seals_onn"] = row.pop("seals_on")
+    bad = {**good, "kinds": {**good["kinds"], "contract": row}}
+    original = data.load.__wrapped__  # type: ignore[attr-defined]
+    monkeypatch.setattr("attest.data.spec.load", lambda name: bad if name == "kinds" else original(name))
+    kinds.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match=r"attest/data/kinds\.yaml: .*seals_onn"):
+            load_knowledge()
+    finally:
+        kinds.cache_clear()
