@@ -28,10 +28,11 @@ def load_knowledge() -> None:
     from attest.kinds import kinds
     from attest.patterns.spec import patterns_spec
     from attest.score.policy import load_policy, shipped_policies
+    from attest.score.spec import score_spec
     from attest.verify.application_spec import application_spec
 
     for name, load in (("kinds", kinds), ("checks", catalogue), ("patterns", patterns_spec),
-                       ("application", application_spec)):
+                       ("application", application_spec), ("score", score_spec)):
         try:
             load()
         except ValidationError as exc:

@@ -81,6 +81,34 @@ class ArchiveEncrypted(ArchiveRefused):
     code = "input.archive.encrypted"
 
 
+class StateRefused(AttestError):
+    """What is stored does not allow the request: no such thing for this caller, or not in a state for it.
+    `problem` is the stable RFC 9457 type the API answers with."""
+
+    code = "state.refused"
+    problem = "conflict"
+
+
+class NotFound(StateRefused):
+    code = "state.not_found"
+    problem = "not-found"
+
+
+class ApplicationNotOpen(StateRefused):
+    code = "application.not_open"
+    problem = "application-not-open"
+
+
+class ApplicationEmpty(StateRefused):
+    code = "application.empty"
+    problem = "application-empty"
+
+
+class TooManyDocuments(StateRefused):
+    code = "application.too_many_documents"
+    problem = "too-many-documents"
+
+
 class EngineUnavailable(AttestError):
     """An engine (OCR, LLM, store) is not installed or its models are missing."""
 

@@ -2,7 +2,7 @@
 (`attest.web`), and the engines, database, blob store and worker they hold.
 
 This is the composition root: the only module that knows every shell. The API and the pages depend on the
-core, the store and the worker's small vocabulary (`worker.queue`, `worker.targets`), never on each other's
+core, the store and the job rows' small vocabulary (`store.jobs`, `store.targets`), never on each other's
 wiring; what they need of the worker they see through `api.state.Worker`."""
 
 from __future__ import annotations
@@ -109,9 +109,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
         state = build_state(chosen, start_worker=start_worker)
         app.state.attest = state
         metrics = _metrics_listener(chosen, state)
-        # What start-up built lives as long as the process. A full collection walked it all (about 295,000
-        # objects, 155 ms with every request stalled behind it); frozen, collections walk only what requests
-        # made since (0.0 ms; docs/measurements.md).
+        # What start-up built lives as long as the process. A full collection walked it all, with every request
+        # stalled behind it; frozen, collections walk only what requests made since (docs/measurements.md).
         gc.collect()
         gc.freeze()
         yield

@@ -22,17 +22,37 @@ from attest.score.policy import PolicyError, parse_policy, shipped_policies
 SOURCE = Path(attest.__file__).parent
 
 
-def _codes_made() -> set[str]:
-    """Every literal code passed to the functions that make findings, anywhere in attest/."""
-    made: set[str] = set()
+def _findings_made() -> tuple[set[str], set[tuple[str, str]]]:
+    """Every literal code passed to the functions that make findings, anywhere in attest/, and each literal case
+    (`pass`, `raised` or a named one) made of it, both arms of a conditional included."""
+    codes: set[str] = set()
+    cases: set[tuple[str, str]] = set()
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name in ("result", "result_refs", "result_of"):
-                    made.add(str(node.args[0].value))
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None) \
+                if isinstance(node, ast.Call) else None
+            if name in ("result", "result_refs", "result_of") and isinstance(node, ast.Call) and len(node.args) > 1 \
+                    and isinstance(node.args[0], ast.Constant):
+                code = str(node.args[0].value)
+                codes.add(code)
+                case = node.args[1]
+                arms = [case.body, case.orelse] if isinstance(case, ast.IfExp) else [case]
+                cases |= {(code, str(a.value)) for a in arms if isinstance(a, ast.Constant)}
     # Quality findings are made as `quality.<message key>`.
-    return made | {f"quality.{key}" for key in load("quality")["messages"]}
+    return codes | {f"quality.{key}" for key in load("quality")["messages"]}, cases
+
+
+def _codes_made() -> set[str]:
+    return _findings_made()[0]
+
+
+def test_every_case_made_is_in_the_catalogue() -> None:
+    _, made = _findings_made()
+    unknown = [(code, case) for code, case in made
+               if case not in ("pass", "raised", *catalogue()[code].cases)]
+    assert unknown == []
+    named = {(code, case) for code, entry in catalogue().items() for case in entry.cases}
+    assert sorted(named - made - {("photo.recapture", "likely")}) == []  # recapture names its case in a variable
 
 
 def test_every_code_made_is_in_the_catalogue_and_every_entry_is_made() -> None:
@@ -44,7 +64,9 @@ def test_every_code_made_is_in_the_catalogue_and_every_entry_is_made() -> None:
 
 def test_a_finding_with_an_unknown_code_is_refused_where_it_is_made() -> None:
     with pytest.raises(ValueError, match=r"'invoice\.arithmetc' is not in attest/data/checks.yaml"):
-        result("invoice.arithmetc", "fail", "错", "wrong", doc="d", fields=["items"])
+        result("invoice.arithmetc", "raised", "错", "wrong", doc="d", fields=["items"])
+    with pytest.raises(ValueError, match=r"'invoice\.date' has no case 'unclear'"):
+        result("invoice.date", "unclear", "错", "wrong", doc="d", fields=["issue_date"])
 
 
 def test_every_shipped_policy_names_only_codes_that_checks_raise() -> None:

@@ -16,7 +16,7 @@ from attest.store.db import Database
 from attest.store.models import Reviewer, Tenant, utcnow
 
 SESSION_HOURS = 8
-_N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms and 16 MiB per check on this machine
+_N, _R, _P = 2**14, 8, 1  # scrypt cost (n=2^14, r=8): 16 MiB per check, slow enough to bound guessing
 
 
 def hash_password(password: str) -> str:

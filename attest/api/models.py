@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from attest.cn.uscc import check_char, is_valid_uscc
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Decision
+from attest.schemas.document import DocumentResult
 
 
 class MerchantIn(BaseModel):
@@ -50,6 +51,24 @@ class ApplicationIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"merchant_id": "mer_0123456789abcdef0123"}]})
 
     merchant_id: str = Field(max_length=40)
+
+
+class PartId(NamedTuple):
+    """A document's id in the API: an upload's id, or `<upload>~<n>` for the n-th invoice of a file of several."""
+
+    upload: str
+    part: int | None = None
+
+    def __str__(self) -> str:
+        return self.upload if self.part is None else f"{self.upload}~{self.part}"
+
+    @classmethod
+    def parse(cls, text: str) -> PartId | None:
+        """The id's parts; None when it cannot name a document (a part that is not a positive number)."""
+        upload, sep, part = text.partition("~")
+        if not sep:
+            return cls(upload)
+        return cls(upload, int(part)) if part.isdigit() and int(part) >= 1 else None
 
 
 class DocumentOut(BaseModel):
@@ -146,4 +165,4 @@ class DocumentResultOut(BaseModel):
     id: str
     application_id: str
     status: str
-    result: dict[str, Any] | None = None
+    result: DocumentResult | None = Field(None, description="What `process_document` returned, once processed.")

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from attest.errors import AttestError, InputError
+from attest.errors import AttestError, InputError, NotFound, StateRefused, TooManyDocuments
 
 BASE = "https://attest.dev/problems/"
 
@@ -49,12 +49,33 @@ async def on_http(_: Request, exc: Exception) -> JSONResponse:
                             str(exc.detail), headers=dict(exc.headers or {}))
 
 
+_TOO_LARGE = ("input.too_large", "input.image_too_large", "input.too_many_pages", "input.archive.too_large",
+              "input.archive.too_many_entries")
+
+
+def status_of(exc: AttestError) -> int:
+    """The one mapping from a domain error to its HTTP status: too large 413, not a type we read 415, other bad
+    input 422, absent 404, not in a state for it 409, an engine or store that failed 503."""
+    if isinstance(exc, NotFound):
+        return 404
+    if exc.code in _TOO_LARGE or isinstance(exc, TooManyDocuments):
+        return 413
+    if isinstance(exc, StateRefused):
+        return 409
+    if exc.code == "input.unsupported_media_type":
+        return 415
+    return 422 if isinstance(exc, InputError) else 503
+
+
+def problem_of(exc: AttestError, about: str | None = None) -> Problem:
+    """The problem an `AttestError` is answered with (`about`: the file it concerns, named first)."""
+    type_ = exc.problem if isinstance(exc, StateRefused) else exc.code.replace(".", "-")
+    return Problem(status_of(exc), type_, f"{about}: {exc}" if about else str(exc))
+
+
 async def on_attest(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AttestError)
-    status = 413 if exc.code in ("input.too_large", "input.image_too_large", "input.too_many_pages",
-                                 "input.archive.too_large", "input.archive.too_many_entries") else (
-        415 if exc.code == "input.unsupported_media_type" else 422 if isinstance(exc, InputError) else 503)
-    return problem_response(status, exc.code.replace(".", "-"), str(exc))
+    return await on_problem(_, problem_of(exc))
 
 
 HANDLERS = {Problem: on_problem, RequestValidationError: on_validation, StarletteHTTPException: on_http,

@@ -9,40 +9,38 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from attest.api.auth import Principal
 from attest.api.idempotency import idempotent
-from attest.api.models import ApplicationIn, ApplicationOut, DocumentOut, DocumentResultOut, RetakeOut, ReviewOut
-from attest.api.problems import COMMON_RESPONSES, Problem
+from attest.api.models import (
+    ApplicationIn,
+    ApplicationOut,
+    DocumentOut,
+    DocumentResultOut,
+    PartId,
+    RetakeOut,
+    ReviewOut,
+)
+from attest.api.problems import COMMON_RESPONSES, Problem, problem_of
 from attest.api.state import AppState, PrincipalDep, StateDep
-from attest.errors import InputError
+from attest.errors import InputError, NotFound, StateRefused
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.schemas.decision import Assessment
 from attest.schemas.document import DocumentResult
-from attest.store.models import Application, Document, Merchant, new_id, utc_moments, utcnow
-from attest.worker.queue import enqueue, enqueue_new
-from attest.worker.targets import FINAL, assess_target
+from attest.store.intake import Upload, application_for, record_uploads, submit
+from attest.store.models import Application, Document, Merchant
 
 router = APIRouter(tags=["applications"], responses=COMMON_RESPONSES)
-# The upload's statements, built once: building a statement costs as much Python as running its cached form.
-_UPLOAD_TARGET = select(Application.tenant_id, Application.merchant_id, Application.status).where(
-    Application.id == bindparam("application_id"))
-_STORED_SHAS = select(Document.sha256).where(Document.application_id == bindparam("application_id"))
-_NEW_DOCUMENTS = insert(Document)
-# Open to uploads: a new application, or a decided one whose reviewer asked for more evidence.
-OPEN = ("open", "evidence_requested")
-
-
 def _application(s: Session, who: Principal, application_id: str) -> Application:
-    app = s.get(Application, application_id)
-    if app is None or not who.may_see(app.tenant_id, app.merchant_id):
-        raise Problem(404, "not-found", "No such application")
-    return app
+    try:
+        return application_for(s, application_id, who.may_see)
+    except NotFound as exc:
+        raise problem_of(exc) from exc
 
 
 def _documents_out(d: Document) -> list[DocumentOut]:
@@ -56,7 +54,7 @@ def _documents_out(d: Document) -> list[DocumentOut]:
                        checks=result.checks if result is not None else [])]
     for n, part in enumerate(parts, start=1):
         number = part.invoice.invoice_number if part.invoice is not None else None
-        out.append(DocumentOut(id=f"{d.id}~{n}", filename=part.filename, sha256=d.sha256, size=d.size,
+        out.append(DocumentOut(id=str(PartId(d.id, n)), filename=part.filename, sha256=d.sha256, size=d.size,
                                status="done", kind=part.classification.kind, checks=part.checks, upload_id=d.id,
                                pages=part.page_span, invoice_number=number.value if number is not None else None))
     return out
@@ -79,11 +77,11 @@ def _retake(docs: Sequence[Document], assessment: Assessment | None) -> list[Ret
     asked = {(r.document, r.field) for r in assessment.decision.retake}
     out = []
     for d in docs:
-        checks = (json.loads(d.result_json).get("checks", []) if d.result_json else [])
+        checks = DocumentResult.model_validate_json(d.result_json).checks if d.result_json else []
         for c in checks:
-            if (d.sha256, c["code"]) in asked:
-                notes = [n["message"] for n in checks if n["code"].startswith("quality.") and n is not c]
-                out.append(RetakeOut(document_id=d.id, filename=d.filename, code=c["code"], message=c["message"],
+            if (d.sha256, c.code) in asked:
+                notes = [n.message for n in checks if n.code.startswith("quality.") and n is not c]
+                out.append(RetakeOut(document_id=d.id, filename=d.filename, code=c.code, message=c.message,
                                      notes=notes))
     return out
 
@@ -127,48 +125,22 @@ def get_application(application_id: str, who: PrincipalDep, state: StateDep) -> 
         return _out(s, _application(s, who, application_id))
 
 
-def _record_uploads(state: AppState, who: Principal, application_id: str, payloads: list[tuple[str, bytes]],
-                    shas: list[str], group_id: str | None) -> dict[str, DocumentOut]:
+def _record_uploads(state: AppState, who: Principal, application_id: str, uploads: list[Upload],
+                    group_id: str | None) -> dict[str, DocumentOut]:
     """The upload's documents and jobs, committed with the uploads that arrive at the same time (one transaction
-    and one fsync for all: `Database.write_together`): each file's document by its hash, new or stored.
-
-    Core statements, not ORM objects: on this path the ORM's identity map and unit of work cost more than the
-    inserts themselves, and uploads are what the API answers while every core reads."""
+    and one fsync for all: `Database.write_together`): each file's document by its hash, new or stored."""
 
     def write(s: Session) -> dict[str, DocumentOut]:
-        db = s.connection()
-        app = db.execute(_UPLOAD_TARGET, {"application_id": application_id}).one_or_none()
-        if app is None or not who.may_see(app.tenant_id, app.merchant_id):
-            raise Problem(404, "not-found", "No such application")
-        if app.status not in OPEN:
-            raise Problem(409, "application-not-open", "Documents can only be added before submitting")
-        stored = set(db.scalars(_STORED_SHAS, {"application_id": application_id}))
-        new = {sha for sha in shas if sha not in stored}
-        if len(stored) + len(new) > state.settings.service.max_documents_per_application:
-            raise Problem(413, "too-many-documents", "The application would exceed "
-                          f"{state.settings.service.max_documents_per_application} documents")
-        repeats = stored.intersection(shas)
-        out = {d.sha256: _documents_out(d)[0] for d in s.scalars(select(Document).where(
-            Document.application_id == application_id, Document.sha256.in_(repeats)))} if repeats else {}
-        moments = iter(utc_moments(len(new)))  # listed in upload order
-        rows: list[dict[str, object]] = []
-        ids: list[str] = []
-        for (name, data), sha in zip(payloads, shas, strict=True):
-            if sha in out:
-                continue  # stored before, or earlier in this request: it stays as it is
-            ids.append(new_id("doc"))
-            rows.append({"id": ids[-1], "application_id": application_id, "sha256": sha, "filename": name,
-                         "size": len(data), "group_id": group_id, "status": "queued", "created_at": next(moments)})
-            out[sha] = DocumentOut(id=ids[-1], filename=name, sha256=sha, size=len(data), group_id=group_id,
-                                   status="queued")
-        if rows:
-            db.execute(_NEW_DOCUMENTS, rows)
-        if group_id is None:
-            enqueue_new(s, "process_document", ids)
-        # A group's pages may arrive over several requests: they are joined and read at submit.
-        return out
+        recorded = record_uploads(s, application_id, uploads, may_see=who.may_see, group_id=group_id,
+                                  max_documents=state.settings.service.max_documents_per_application)
+        return {sha: _documents_out(d)[0] if isinstance(d, Document) else DocumentOut(
+                    id=d.id, filename=d.upload.name, sha256=sha, size=d.upload.size, group_id=group_id,
+                    status="queued") for sha, d in recorded.items()}
 
-    return state.db.write_together(write)
+    try:
+        return state.db.write_together(write)
+    except StateRefused as exc:
+        raise problem_of(exc) from exc
 
 
 @router.post("/v1/applications/{application_id}/documents", status_code=202, response_model=list[DocumentOut],
@@ -200,9 +172,7 @@ async def upload_documents(application_id: str, request: Request, who: Principal
             if sniff_media_type(data) == OFD:
                 await run_in_threadpool(check_container, data, limits)
         except InputError as exc:
-            status = 415 if exc.code == "input.unsupported_media_type" else 413 if exc.code in (
-                "input.archive.too_large", "input.archive.too_many_entries") else 422
-            raise Problem(status, exc.code.replace(".", "-"), f"{name}: {exc}") from exc
+            raise problem_of(exc, name) from exc
         payloads.append((name, data))
 
     def work() -> JSONResponse:
@@ -210,12 +180,14 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         # Blobs are written first and outside the transaction: a row never points at a missing blob, and the
         # fsync does not hold the database. A blob whose request then fails is kept, unreferenced and harmless.
         shas = [state.blobs.put(data) for _, data in payloads]
+        uploads = [Upload(name=name, sha256=sha, size=len(data)) for (name, data), sha in zip(payloads, shas,
+                                                                                               strict=True)]
         try:
-            out = _record_uploads(state, who, application_id, payloads, shas, group_id)
+            out = _record_uploads(state, who, application_id, uploads, group_id)
         except IntegrityError:
             # The same new file, uploaded to this application by a concurrent request (a phone retrying), was
             # committed between this request's read and its insert: read again, and it is a repeat.
-            out = _record_uploads(state, who, application_id, payloads, shas, group_id)
+            out = _record_uploads(state, who, application_id, uploads, group_id)
         body = [out[sha].model_dump(mode="json") for sha in shas]  # the uploads; their invoices appear once read
         return JSONResponse(body, status_code=202)
 
@@ -232,24 +204,10 @@ async def submit_application(application_id: str, request: Request, who: Princip
 
     def work() -> JSONResponse:
         with state.db.session() as s:
-            app = _application(s, who, application_id)
-            if app.status not in OPEN:
-                raise Problem(409, "application-not-open", "The application was already submitted")
-            docs = s.scalars(select(Document).where(Document.application_id == app.id)
-                             .order_by(Document.created_at, Document.id)).all()
-            if not docs:
-                raise Problem(409, "application-empty", "Upload at least one document before submitting")
-            statuses = [d.status for d in docs]
-            app.status, app.submitted_at = "submitted", utcnow()
-            leads: dict[str, str] = {}
-            for d in docs:
-                if d.group_id is not None:
-                    leads.setdefault(d.group_id, d.id)
-            for lead_id in leads.values():
-                enqueue(s, "process_document", lead_id)  # reads the whole group
-            if all(st in FINAL for st in statuses):
-                enqueue(s, "assess_application", assess_target(app.id, app.round))
-            s.flush()
+            try:
+                app = submit(s, application_id, may_see=who.may_see)
+            except StateRefused as exc:
+                raise problem_of(exc) from exc
             out = _out(s, app)
         return JSONResponse(jsonable_encoder(out), status_code=202)
 
@@ -274,19 +232,18 @@ def export_audit(application_id: str, who: PrincipalDep, state: StateDep) -> Pla
 @router.get("/v1/documents/{document_id}", response_model=DocumentResultOut, operation_id="getDocument")
 def get_document(document_id: str, who: PrincipalDep, state: StateDep) -> DocumentResultOut:
     """Everything read from one document: fields with provenance, checks, timings."""
-    upload_id, _, part = document_id.partition("~")
+    wanted = PartId.parse(document_id)
     with state.db.session() as s:
-        d = s.get(Document, upload_id)
-        if d is None:
+        d = s.get(Document, wanted.upload) if wanted is not None else None
+        if wanted is None or d is None:
             raise Problem(404, "not-found", "No such document")
         _application(s, who, d.application_id)
-        result = json.loads(d.result_json) if d.result_json else None
-        if part:  # one invoice of a file of several: `<upload>~<n>`
-            parts = (result or {}).get("parts") or []
-            if not part.isdigit() or not 1 <= int(part) <= len(parts):
+        result = DocumentResult.model_validate_json(d.result_json) if d.result_json else None
+        parts = result.parts if result is not None else []
+        if wanted.part is not None:  # one invoice of a file of several
+            if wanted.part > len(parts):
                 raise Problem(404, "not-found", "No such document")
             return DocumentResultOut(id=document_id, application_id=d.application_id, status="done",
-                                     result=parts[int(part) - 1])
+                                     result=parts[wanted.part - 1])
         return DocumentResultOut(id=d.id, application_id=d.application_id,
-                                 status="split" if (result or {}).get("parts") and d.status == "done" else d.status,
-                                 result=result)
+                                 status="split" if parts and d.status == "done" else d.status, result=result)

@@ -15,7 +15,7 @@ from PIL import Image
 from attest.data import load
 from attest.findings import result
 from attest.forensics.recapture import recapture_score
-from attest.schemas.checks import CheckResult, Severity
+from attest.schemas.checks import CheckResult
 from attest.schemas.document import Document
 from attest.schemas.signals import ImageSignals
 
@@ -62,24 +62,22 @@ def examine(doc: Document, *, is_photo: bool) -> tuple[ImageSignals, list[CheckR
     # score high without any screen; their score is kept as a signal, not turned into a verdict.
     if is_photo and not born_digital:
         score = signals.recapture_score
-        severity: Severity = "fail" if score >= rec["fail_score"] else "warn" if score >= rec["warn_score"] else "pass"
-        checks.append(result("photo.recapture", severity,
-                             "疑似翻拍屏幕" if severity != "pass" else "未见屏幕翻拍特征",
-                             "looks like a photo of a screen" if severity != "pass" else "no screen-grid pattern",
+        case = "raised" if score >= rec["fail_score"] else "likely" if score >= rec["warn_score"] else "pass"
+        checks.append(result("photo.recapture", case,
+                             "疑似翻拍屏幕" if case != "pass" else "未见屏幕翻拍特征",
+                             "looks like a photo of a screen" if case != "pass" else "no screen-grid pattern",
                              doc=doc.sha256, fields=["image"], score=score, warn_at=rec["warn_score"],
                              fail_at=rec["fail_score"]))
     edit = spec["editing_software"]
-    flagged: Severity = "warn" if edit["severity"] == "warn" else "fail"
-    stripped: Severity = "warn" if spec["exif_stripped"]["severity"] == "warn" else "fail"
     if software and any(name in software.lower() for name in edit["names"]):
-        checks.append(result("image.editing_software", flagged, f"图片经编辑软件处理: {software}",
+        checks.append(result("image.editing_software", "raised", f"图片经编辑软件处理: {software}",
                              f"the picture went through editing software: {software}", doc=doc.sha256,
                              fields=["exif.Software"], software=software))
     if is_photo and doc.media_type in _CAMERA_TYPES and camera is None:
-        checks.append(result("photo.exif_stripped", stripped, "照片缺少相机信息",
+        checks.append(result("photo.exif_stripped", "raised", "照片缺少相机信息",
                              "the photo carries no camera make or model", doc=doc.sha256, fields=["exif"]))
     ela = signals.error_level_score
     if ela is not None and ela >= spec["error_level"]["info_score"]:
-        checks.append(result("image.error_level", "info", "局部压缩痕迹异常", "a region was compressed differently",
+        checks.append(result("image.error_level", "raised", "局部压缩痕迹异常", "a region was compressed differently",
                              doc=doc.sha256, fields=["image"], score=ela))
     return signals, checks

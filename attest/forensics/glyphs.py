@@ -11,7 +11,7 @@ from PIL import Image
 
 from attest.data import load
 from attest.findings import result
-from attest.schemas.checks import CheckResult, Severity
+from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import Field, InvoiceEvidence
 
 _FIGURE = re.compile(r"^[¥Y]?-?[\d,]+(?:\.\d+)?%?$")
@@ -69,7 +69,6 @@ def check_glyph_size(ev: InvoiceEvidence, image: Image.Image, *, document_id: st
     if not odd:
         return [result("document.glyph_size", "pass", "金额字号一致", "all figures are set in one size",
                        doc=document_id, fields=[], figures=len(heights))]
-    severity: Severity = "warn" if spec["severity"] == "warn" else "fail"
-    return [result("document.glyph_size", severity, "部分金额字号与其他数字不一致，疑似粘贴",
+    return [result("document.glyph_size", "raised", "部分金额字号与其他数字不一致，疑似粘贴",
                    "some figures are set in another size than the rest, as a pasted-in amount is", doc=document_id,
                    fields=[k for k, _ in odd], ratios=dict(odd), median_height=round(median, 1))]

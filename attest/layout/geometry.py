@@ -7,6 +7,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from attest.data import load
 from attest.layout.normalize import normalize
 from attest.schemas.ocr import OcrLine
 
@@ -38,6 +39,11 @@ class Box:
         return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
 
 
+def _seal_text(line: OcrLine) -> bool:
+    """A line printed in a seal's red: its text is the seal's, never a field value (`data/seals.yaml`)."""
+    return bool(line.red_ink > load("seals")["line_ink"]["seal_share"])
+
+
 @dataclass(frozen=True)
 class Line:
     """An OCR line as the layout helpers see it: normalised text and a box."""
@@ -59,9 +65,9 @@ class Line:
                     cy + (x - cx) * math.sin(a) + (y - cy) * math.cos(a)) for x, y in line.polygon]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             box = Box(min(xs), min(ys), max(xs), max(ys))
-            return cls(line.id, normalize(line.text), box, line.confidence, line.text, seal=line.red_ink > 0.4)
+            return cls(line.id, normalize(line.text), box, line.confidence, line.text, seal=_seal_text(line))
         return cls(line.id, normalize(line.text), Box(*line.bbox), line.confidence, line.text,
-                   seal=line.red_ink > 0.4)
+                   seal=_seal_text(line))
 
     @property
     def vertical(self) -> bool:

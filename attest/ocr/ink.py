@@ -14,6 +14,7 @@ def annotate_red_ink(page: OcrPage, image: Image.Image) -> None:
     arr = np.asarray(image)
     if arr.ndim != 3:
         return
+    level = load("seals")["line_ink"]
     sx = arr.shape[1] / max(page.width or arr.shape[1], 1)
     sy = arr.shape[0] / max(page.height or arr.shape[0], 1)
     for line in page.lines:
@@ -26,10 +27,10 @@ def annotate_red_ink(page: OcrPage, image: Image.Image) -> None:
         # The paper's brightness here: in a shadow every level below scales with it, so a seal in a shadow is
         # judged as it would be in full light, and grey paper is not taken for ink.
         paper = float(np.percentile(rgb.max(axis=1), 90))
-        light = min(1.0, max(0.4, paper / 255))
+        light = min(1.0, max(level["min_light"], paper / 255))
         # Blur and JPEG turn a seal's red strokes pink: judge hue by how far red stands above the others.
-        red = (r - np.maximum(g, b) > 40 * light) & (r > 120 * light)
-        ink = (rgb.min(axis=1) < min(160.0, paper - 50)) | red
+        red = (r - np.maximum(g, b) > level["red_margin"] * light) & (r > level["red_min"] * light)
+        ink = (rgb.min(axis=1) < min(float(level["dark_max"]), paper - level["dark_below_paper"])) | red
         if not ink.any():
             continue
         line.red_ink = round(float(red[ink].mean()), 3)
@@ -44,7 +45,7 @@ def paper_light(arr: np.ndarray, span: int) -> np.ndarray:
     brightest = arr.max(axis=2).astype(np.uint8)
     k = max(3, span | 1)
     paper = cv2.blur(cv2.dilate(brightest, np.ones((k, k), np.uint8)), (k, k))
-    light: np.ndarray = np.clip(paper.astype(np.float32) / 255, 0.4, 1.0)
+    light: np.ndarray = np.clip(paper.astype(np.float32) / 255, load("seals")["line_ink"]["min_light"], 1.0)
     return light
 
 
@@ -59,22 +60,23 @@ def red_ink_mask(arr: np.ndarray, margin: float, minimum: float, light: np.ndarr
     return mask
 
 
-def seal_blobs(image: Image.Image, *, work_side: int = 800, min_share: float = 0.06) -> list[tuple[int, int, int, int]]:
+def seal_blobs(image: Image.Image) -> list[tuple[int, int, int, int]]:
     """Boxes (page pixels) of red rings the size of a seal: stamps that may hide the print under them."""
     import cv2
 
     from attest.ocr.workcopy import work_copy
 
+    spec = load("seals")
+    work_side, min_share = spec["blob_work_side"], spec["blob_min_share"]
     scale = min(1.0, work_side / max(image.size))
     small = work_copy(image, work_side)
-    spec = load("seals")
     mask = red_ink_mask(small, spec["red_margin"], spec["red_min"])
     red = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(red)
     short = min(small.shape[:2])
     out = []
     for x, y, w, h, _area in stats[1:count]:
-        if not (min_share * short <= max(w, h) <= 0.6 * short and 0.5 < w / max(h, 1) < 2.0):
+        if not (min_share * short <= max(w, h) <= spec["blob_max_share"] * short and 0.5 < w / max(h, 1) < 2.0):
             continue
         # A stamp is a ring with a star and letters inside (≤ 0.28 of its middle red on the dev set's licences
         # and invoices); a national emblem or a red sign is solid red there (≥ 0.66).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from attest.data import load
 from attest.ocr.base import OcrEngine
 from attest.ocr.ink import annotate_red_ink, red_ink_mask, seal_blobs, without_red
 from attest.schemas.ocr import OcrLine, OcrPage
@@ -33,7 +34,7 @@ def _seal_own(line: OcrLine, blob: tuple[int, int, int, int]) -> bool:
     area = max((x1 - x0) * (y1 - y0), 1.0)
     w = min(x1, blob[2]) - max(x0, blob[0])
     h = min(y1, blob[3]) - max(y0, blob[1])
-    return line.red_ink >= 0.4 and w > 0 and h > 0 and w * h / area >= 0.6
+    return line.red_ink >= load("seals")["line_ink"]["seal_share"] and w > 0 and h > 0 and w * h / area >= 0.6
 
 
 def _unread_print_under(page: OcrPage, image: Image.Image, blob: tuple[int, int, int, int]) -> bool:

@@ -1,6 +1,6 @@
 """One small working copy per picture and size. Seals, notes across the print and the photo-quality checks each
-look at a page scaled to the same long side; the page is resized once (about 20 ms for a 2480 × 3508 scan) and
-the copy shared, instead of once per stage.
+look at a page scaled to the same long side; the page is resized once and the copy shared, instead of once per
+stage.
 
 Copies are kept per picture object while it lives (pictures are not changed in place once ingested: a stage
 that turns or squares a page makes a new picture) and are read-only, so no stage can alter another's view."""

@@ -21,7 +21,7 @@ from attest.patterns.photo_match import register
 from attest.patterns.spec import BenchmarkSpec, ContractSpec, PhotoSpec, TemplateSpec, patterns_spec
 from attest.patterns.store import Hit, PatternStore, Submission
 from attest.patterns.text_match import containment, jaccard, shingles, without
-from attest.schemas.checks import CheckResult, Ref, Severity
+from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.verify.application import per_month, sales_in_window, shares_trade_name
@@ -54,18 +54,18 @@ def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submiss
             refs = [Ref(document=doc.document_id, field="invoice_number"),
                     Ref(document=h.document, field="invoice_number")]
             if h.merchant == merchant.id:
-                out.append(result_refs("dup.invoice.resubmitted", "info", "该发票曾在本商户的其他申请中提交",
+                out.append(result_refs("dup.invoice.resubmitted", "raised", "该发票曾在本商户的其他申请中提交",
                                        "this invoice was submitted in another application of this merchant", refs,
                                        **_other(h)))
             elif not mine:
-                out.append(result_refs("dup.invoice.cross_merchant", "fail",
+                out.append(result_refs("dup.invoice.cross_merchant", "raised",
                                        "他人已提交的发票，且申请人不是该发票的买卖方",
                                        "another merchant submitted this invoice, and the applicant is neither its "
                                        "seller nor its buyer", refs, **_other(h)))
             else:
                 other_party = h.merchant_uscc in parties
                 out.append(result_refs(
-                    "dup.invoice.cross_merchant", "info",
+                    "dup.invoice.cross_merchant", "a_party",
                     "该发票的交易对方也提交了此发票" if other_party else
                     "非交易方的其他商户提交过此发票（其申请不通过）",
                     "the other party to this invoice submitted it too" if other_party else
@@ -94,9 +94,8 @@ def _photo_checks(store: PatternStore, merchant: MerchantProfile, sub: Submissio
             if not reg.matched:
                 continue
             refs = [Ref(document=doc.document_id, field="image"), Ref(document=h.document, field="image")]
-            severity: Severity = "info" if own_sign else "fail"
             out.append(result_refs(
-                "dup.photo.cross_merchant", severity,
+                "dup.photo.cross_merchant", "own_sign" if own_sign else "raised",
                 "其他商户提交过同一场景的照片" + ("（招牌为本商户名称）" if own_sign else ""),
                 "another merchant submitted a photo of the same scene" + (
                     " (the signboard shows this merchant's name)" if own_sign else ""),
@@ -132,7 +131,7 @@ def _contract_checks(store: PatternStore, merchant: MerchantProfile, sub: Submis
             refs = [Ref(document=doc.document_id, field="text"), Ref(document=h.document, field="text")]
             both_sides = merchant.uscc in parties and h.merchant_uscc in parties
             out.append(result_refs(
-                "dup.contract.template_reuse", "info" if both_sides else "fail",
+                "dup.contract.template_reuse", "both_parties" if both_sides else "raised",
                 "合同双方各自提交了同一份合同" if both_sides else "与其他商户提交的合同文字相同，仅当事方不同",
                 "both parties to one contract submitted it" if both_sides else
                 "the same contract text as another merchant's, with other parties", refs,
@@ -162,7 +161,7 @@ def _known_forgeries(store: PatternStore, documents: Sequence[DocumentResult], s
                         if t.verdict == "forged"
                         and containment(without(shingles(t.text, n), generic), text) >= spec.min_jaccard]
         for t in matched:
-            out.append(result_refs("pattern.known_forgery", "fail", "与已知伪造模板或失信主体一致",
+            out.append(result_refs("pattern.known_forgery", "raised", "与已知伪造模板或失信主体一致",
                                    "matches a known forged template or a listed identity",
                                    [Ref(document=doc.document_id, field="text" if t.text else t.key.split(":")[0])],
                                    template=t.id, rationale=t.rationale))
@@ -183,14 +182,14 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
     floor = per_month(sum((amount for _, _, amount in sales), Decimal(0)), window_days)
     high = Decimal(str(bench.monthly_revenue_high))
     if floor > high * Decimal(str(spec.revenue_multiple)):
-        out.append(result_refs("benchmark.revenue_implausible", "warn", "凭证显示的月销售额远超同业同级城市常见水平",
+        out.append(result_refs("benchmark.revenue_implausible", "raised", "凭证显示的月销售额远超同业同级城市常见水平",
                                "the evidenced monthly sales are far above what this industry makes in such a city",
                                refs, evidenced_monthly_floor=round(floor, 2), benchmark_high=bench.monthly_revenue_high,
                                benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
     big = Decimal(str(bench.invoice_typical_high)) * Decimal(str(spec.invoice_multiple))
     for d, _, amount in sales:
         if amount > big:
-            out.append(result_refs("benchmark.revenue_implausible", "warn", "单张发票金额远超同业常见规模",
+            out.append(result_refs("benchmark.revenue_implausible", "raised", "单张发票金额远超同业常见规模",
                                    "one invoice is far larger than this industry's typical invoice",
                                    [Ref(document=d.document_id, field="total_amount_excl_tax")],
                                    amount=amount, invoice_typical_high=bench.invoice_typical_high,
@@ -198,7 +197,7 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
     declared = merchant.declared_monthly_revenue
     low = Decimal(str(bench.monthly_revenue_low)) / Decimal(str(spec.declared_below_low))
     if declared is not None and not (low <= declared <= high * Decimal(str(spec.revenue_multiple))):
-        out.append(result_refs("benchmark.revenue_implausible", "warn", "申报的月营业额不在同业常见范围内",
+        out.append(result_refs("benchmark.revenue_implausible", "raised", "申报的月营业额不在同业常见范围内",
                                "the declared monthly revenue is outside this industry's usual range", [],
                                declared=declared, benchmark_low=bench.monthly_revenue_low,
                                benchmark_high=bench.monthly_revenue_high, source=bench.source))

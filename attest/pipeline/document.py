@@ -171,7 +171,7 @@ def _split(run: StageRun, result: DocumentResult, row: KindRow, doc: Document, p
         _read_as(run, part, row, sub, part.ocr, engines, opts)
         number = part.invoice.invoice_number.value if part.invoice and part.invoice.invoice_number else None
         if number is not None and number in seen:
-            repeated.append(result_of("document.repeated_invoice", "info", f"文件中重复的发票: {number}",
+            repeated.append(result_of("document.repeated_invoice", "raised", f"文件中重复的发票: {number}",
                                       f"the file holds invoice {number} twice; it counts once",
                                       doc=doc.sha256, fields=["invoice_number"], number=number,
                                       pages=",".join(map(str, part.page_span)), first=seen[number]))

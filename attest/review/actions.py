@@ -21,9 +21,9 @@ from attest.schemas.decision import Assessment
 from attest.schemas.document import EVIDENCE_KINDS
 from attest.score import load_policy
 from attest.store.db import Database
+from attest.store.jobs import enqueue
 from attest.store.models import Application, Document, utcnow
-from attest.worker.queue import enqueue
-from attest.worker.targets import reread_target
+from attest.store.targets import reread_target
 
 ActionKind = Literal["approve", "adjust", "decline", "request_evidence", "reread"]
 ACTIONS: tuple[ActionKind, ...] = ("approve", "adjust", "decline", "request_evidence", "reread")

@@ -14,6 +14,7 @@ from attest.schemas.evidence import InvoiceEvidence
 from attest.score.features import Features, compute_features
 from attest.score.other_features import compute_other_features
 from attest.score.policy import OPTIONAL_FEATURES, Bin, Policy
+from attest.score.spec import score_spec
 
 
 @cache
@@ -109,6 +110,6 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     return Decision(
         outcome=outcome, uplift=uplift, new_limit=merchant.current_limit + uplift, points=points,
         trust_factor=trust, contributions=contributions, reason_codes=list(dict.fromkeys(reasons)),
-        top_reasons=[told[c] for c in adverse[:4]], policy_version=policy.version,
+        top_reasons=[told[c] for c in adverse[:score_spec().reasons_shown]], policy_version=policy.version,
         retake=retake if outcome == "evidence_requested" else [],
     )

@@ -15,6 +15,7 @@ from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.score.policy import Policy
+from attest.score.spec import score_spec
 from attest.verify.roles import role_of
 
 
@@ -40,7 +41,7 @@ def _age(merchant: MerchantProfile, docs: Sequence[DocumentResult], by_doc: dict
             continue
         days = (merchant.application_date - lic.established_date.value).days
         if days >= 0:
-            return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1")), [
+            return (Decimal(days) / score_spec().days_per_year).quantize(Decimal("0.1")), [
                 Ref(document=d.document_id, field="established_date")]
     return Decimal(0), []
 

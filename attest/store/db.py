@@ -83,8 +83,8 @@ class Database:
         commit); returns its result or raises its error once committed.
 
         Whoever gets the writer lock commits everything queued so far, each write in a savepoint of its own: one
-        that raises is undone alone, the others commit. Twenty concurrent uploads each holding the lock for its
-        own transaction held it 2.6x as long as one alone (1.8 ms against 0.7 ms): the holder kept waiting for the
+        that raises is undone alone, the others commit. Concurrent uploads each holding the lock for its own
+        transaction held it far longer than one alone (docs/measurements.md): the holder kept waiting for the
         interpreter while the others parsed. `work` runs on whichever thread leads, so it must depend only on its
         arguments (not on context variables). PostgreSQL, with concurrent writers, runs each in its own."""
         if not self._one_writer:

@@ -46,18 +46,18 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult], sa
         lic = d.licence
         if lic is not None and lic.unified_social_credit_code is not None:
             if lic.unified_social_credit_code.value != merchant.uscc:
-                out.append(result_refs("identity.licence_mismatch", "fail", "营业执照的统一社会信用代码不是申请人的",
+                out.append(result_refs("identity.licence_mismatch", "raised", "营业执照的统一社会信用代码不是申请人的",
                                        "the licence's credit code is not the applicant's",
                                        [Ref(document=d.document_id, field="unified_social_credit_code")],
                                        licence=lic.unified_social_credit_code.value, applicant=merchant.uscc))
             elif lic.name is not None and fuzz.ratio(squash(lic.name.value), squash(merchant.name)) < same_name:
                 # The code is the identity; a name that differs beyond an OCR slip is a rename or a branch.
-                out.append(result_refs("identity.licence_name_differs", "warn", "营业执照名称与申请人名称不一致",
+                out.append(result_refs("identity.licence_name_differs", "raised", "营业执照名称与申请人名称不一致",
                                        "the licence's name differs from the applicant's",
                                        [Ref(document=d.document_id, field="name")], licence=lic.name.value,
                                        applicant=merchant.name))
         if d.invoice is not None and role_of(d.invoice, merchant) == "unrelated":
-            out.append(result_refs("identity.invoice_not_party", "warn", "申请人既不是该发票的销售方也不是购买方",
+            out.append(result_refs("identity.invoice_not_party", "raised", "申请人既不是该发票的销售方也不是购买方",
                                    "the applicant is neither the seller nor the buyer on this invoice",
                                    [Ref(document=d.document_id, field="seller_tax_id"),
                                Ref(document=d.document_id, field="buyer_tax_id")]))
@@ -66,13 +66,13 @@ def _identity(merchant: MerchantProfile, documents: Sequence[DocumentResult], sa
             codes = {f.value for f in (c.party_a_tax_id, c.party_b_tax_id) if f is not None}
             names = {squash(f.value) for f in (c.party_a, c.party_b) if f is not None}
             if merchant.uscc not in codes and squash(merchant.name) not in names:
-                out.append(result_refs("identity.contract_not_party", "warn", "申请人不是该合同的当事方",
+                out.append(result_refs("identity.contract_not_party", "raised", "申请人不是该合同的当事方",
                                        "the applicant is not a party to this contract",
                                        [Ref(document=d.document_id, field="party_a"),
                                    Ref(document=d.document_id, field="party_b")]))
         sign = d.shop.shop_name.value if d.shop is not None and d.shop.shop_name is not None else None
         if sign and not shares_trade_name(sign, merchant.name):
-            out.append(result_refs("identity.signboard_mismatch", "warn", "门头招牌与申请人字号不符",
+            out.append(result_refs("identity.signboard_mismatch", "raised", "门头招牌与申请人字号不符",
                                    "the signboard does not carry the applicant's trade name",
                                    [Ref(document=d.document_id, field="shop_name")], signboard=sign,
                                    applicant=merchant.name))
@@ -93,7 +93,7 @@ def _dates(documents: Sequence[DocumentResult]) -> list[CheckResult]:
             dated.append(("signing_date", d.contract.signing_date.value))
         for field, when in dated:
             if when < established.value:
-                out.append(result_refs("consistency.before_established", "warn", "单据日期早于营业执照成立日期",
+                out.append(result_refs("consistency.before_established", "raised", "单据日期早于营业执照成立日期",
                                        "the document is dated before the business was established",
                                        [Ref(document=d.document_id, field=field),
                                    Ref(document=licence.document_id, field="established_date")],
@@ -120,7 +120,7 @@ def _velocity(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
     recent = [s for s in sales if (merchant.application_date - s[1]).days <= spec.days]
     if len(recent) < spec.min_invoices or len(recent) < spec.min_share * len(sales):
         return []
-    return [result_refs("velocity.invoice_burst", "warn", "销售发票大多在申请前几天内开具",
+    return [result_refs("velocity.invoice_burst", "raised", "销售发票大多在申请前几天内开具",
                         "most sales invoices were issued in the days just before applying",
                         [Ref(document=d.document_id, field="issue_date") for d, _, _ in recent],
                         recent=len(recent), of=len(sales), days=spec.days)]
@@ -135,7 +135,7 @@ def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
     floor = per_month(sum((a for _, _, a in sales), Decimal(0)), window_days)
     if floor <= declared * Decimal(str(factor)):
         return []
-    return [result_refs("consistency.declared_revenue", "warn", "发票显示的销售额远高于申报的营业额",
+    return [result_refs("consistency.declared_revenue", "raised", "发票显示的销售额远高于申报的营业额",
                         "the invoices show far more sales than the revenue declared",
                         [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales],
                         declared_monthly=declared, evidenced_monthly_floor=round(floor, 2))]

@@ -20,10 +20,10 @@ def _amounts(ev: ContractEvidence, doc: str) -> list[CheckResult]:
     try:
         words = parse_amount_words(ev.amount_cn.value, require_whole=False)
     except AmountWordsError as exc:
-        return [result("contract.amount_words", "fail", f"大写金额不规范: {exc.reason}",
+        return [result("contract.amount_words", "raised", f"大写金额不规范: {exc.reason}",
                        f"amount in words is malformed: {exc.reason}", doc=doc, fields=["amount_cn"])]
     ok = words == ev.amount.value
-    return [result("contract.amount_words", "pass" if ok else "fail",
+    return [result("contract.amount_words", "pass" if ok else "raised",
                    "大写与小写金额一致" if ok else f"大写金额{words}与小写{ev.amount.value}不符",
                    "amount in words matches the figures" if ok else
                    f"amount in words {words} differs from the figures {ev.amount.value}", doc=doc,
@@ -35,7 +35,7 @@ def _codes(ev: ContractEvidence, doc: str) -> list[CheckResult]:
     for side in ("a", "b"):
         f = getattr(ev, f"party_{side}_tax_id")
         if f is not None and not is_valid_uscc(f.value):
-            out.append(result("uscc.checksum", "fail", f"{side}方统一社会信用代码校验位错误",
+            out.append(result("uscc.checksum", "raised", f"{side}方统一社会信用代码校验位错误",
                               f"party {side.upper()} USCC check character is wrong", doc=doc,
                               fields=[f"party_{side}_tax_id"], value=f.value))
     return out
@@ -44,17 +44,17 @@ def _codes(ev: ContractEvidence, doc: str) -> list[CheckResult]:
 def _dates(ev: ContractEvidence, doc: str, today: date) -> list[CheckResult]:
     out = []
     if ev.signing_date and ev.signing_date.value > today:
-        out.append(result("contract.date", "fail", "签订日期晚于今天", "signed in the future", doc=doc,
+        out.append(result("contract.date", "raised", "签订日期晚于今天", "signed in the future", doc=doc,
                           fields=["signing_date"]))
     if ev.term_start and ev.term_end and ev.term_end.value < ev.term_start.value:
-        out.append(result("contract.date", "fail", "合同期限止日早于起日", "the term ends before it starts", doc=doc,
+        out.append(result("contract.date", "raised", "合同期限止日早于起日", "the term ends before it starts", doc=doc,
                           fields=["term_start", "term_end"]))
     return out
 
 
 def _seals(ev: ContractEvidence, seals: Sequence[Seal], doc: str) -> list[CheckResult]:
     if not seals:
-        return [result("contract.seals", "warn", "合同上未见印章", "no seal found on the contract", doc=doc,
+        return [result("contract.seals", "raised", "合同上未见印章", "no seal found on the contract", doc=doc,
                        fields=["seals"])]
     parties = [f.value for f in (ev.party_a, ev.party_b) if f is not None]
     readable = party_seals(seals) if parties else []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from attest.data import load
 from attest.extract.screen import addresses_a_model
 from attest.findings import result
 from attest.schemas.checks import CheckResult
@@ -15,7 +14,7 @@ def check_injected_instructions(pages: list[OcrPage], *, document_id: str) -> li
             if addresses_a_model(ln.text)]
     if not hits:
         return []
-    return [result("document.injected_instructions", load("injection")["severity"],
+    return [result("document.injected_instructions", "raised",
                    "文档中含有针对模型的指令", "the document carries instructions aimed at a model",
                    doc=document_id, fields=[f"ocr.{line_id}" for line_id, _ in hits],
                    text=" | ".join(text for _, text in hits)[:300])]

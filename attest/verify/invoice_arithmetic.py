@@ -30,7 +30,7 @@ def check_rates(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
         r = _rate(text)
         if text in rates["no_tax_words"] or (r is not None and r * 100 in allowed):
             continue
-        out.append(result("invoice.tax_rate", "warn", f"第{i + 1}行税率{text}不在法定税率中",
+        out.append(result("invoice.tax_rate", "raised", f"第{i + 1}行税率{text}不在法定税率中",
                           f"line {i + 1} rate {text} is not a statutory VAT rate", doc=doc,
                           fields=[f"items.{i}.tax_rate"], rate=text))
     return out or [result("invoice.tax_rate", "pass", "税率均为法定税率", "all rates are statutory rates",
@@ -48,7 +48,7 @@ def check_line_tax(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
             continue
         expected = (item.amount.value * r).quantize(Decimal("0.01"))
         if abs(expected - item.tax.value) > tol:
-            out.append(result("invoice.arithmetic.line_tax", "fail",
+            out.append(result("invoice.arithmetic.line_tax", "raised",
                               f"第{i + 1}行税额{item.tax.value}不等于金额×税率{expected}",
                               f"line {i + 1} tax {item.tax.value} is not amount x rate = {expected}", doc=doc,
                               fields=[f"items.{i}.tax", f"items.{i}.amount"], expected=expected,
@@ -56,7 +56,7 @@ def check_line_tax(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
         if item.qty and item.unit_price and item.qty.value and abs(
                 item.qty.value * item.unit_price.value - item.amount.value) > Decimal("0.01") * max(
                 Decimal(1), abs(item.qty.value)):
-            out.append(result("invoice.arithmetic.line_amount", "fail",
+            out.append(result("invoice.arithmetic.line_amount", "raised",
                               f"第{i + 1}行数量×单价不等于金额", f"line {i + 1} quantity x price is not the amount",
                               doc=doc, fields=[f"items.{i}.amount"], qty=item.qty.value,
                               unit_price=item.unit_price.value, amount=item.amount.value))
@@ -71,7 +71,7 @@ def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
     if ev.total_amount_excl_tax is not None and amounts and len(amounts) == len(ev.items):
         total = ev.total_amount_excl_tax.value
         if sum(amounts) != total:
-            out.append(result("invoice.arithmetic.items_sum", "fail",
+            out.append(result("invoice.arithmetic.items_sum", "raised",
                               f"明细金额合计{sum(amounts)}不等于合计金额{total}",
                               f"item amounts sum to {sum(amounts)}, not the printed total {total}", doc=doc,
                               fields=["total_amount_excl_tax"], items_sum=sum(amounts), printed=total))
@@ -79,12 +79,12 @@ def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
     if ev.total_tax is not None and taxes and len(taxes) == len(ev.items):
         total = ev.total_tax.value
         if abs(sum(taxes) - total) > per_item * max(len(taxes) - 1, 0):
-            out.append(result("invoice.arithmetic.tax_sum", "fail", f"明细税额合计{sum(taxes)}不等于合计税额{total}",
+            out.append(result("invoice.arithmetic.tax_sum", "raised", f"明细税额合计{sum(taxes)}不等于合计税额{total}",
                               f"item taxes sum to {sum(taxes)}, not the printed tax total {total}", doc=doc,
                               fields=["total_tax"], items_sum=sum(taxes), printed=total))
     excl, tax, incl = ev.total_amount_excl_tax, ev.total_tax, ev.total_amount_incl_tax
     if excl is not None and tax is not None and incl is not None and excl.value + tax.value != incl.value:
-        out.append(result("invoice.arithmetic.total", "fail",
+        out.append(result("invoice.arithmetic.total", "raised",
                           f"金额{excl.value}+税额{tax.value}不等于价税合计{incl.value}",
                           f"amount {excl.value} + tax {tax.value} is not the total {incl.value}", doc=doc,
                           fields=["total_amount_incl_tax"], expected=excl.value + tax.value, printed=incl.value))
@@ -101,11 +101,11 @@ def check_words(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
     try:
         value = parse_amount_words(words.value)
     except AmountWordsError as exc:
-        return [result("invoice.amount_words", "fail", f"大写金额不规范: {exc.reason}",
+        return [result("invoice.amount_words", "raised", f"大写金额不规范: {exc.reason}",
                        f"amount in words is malformed: {exc.reason}", doc=doc,
                        fields=["total_amount_incl_tax_cn"], words=words.value)]
     if value != figures.value:
-        return [result("invoice.amount_words", "fail", f"大写金额{value}与小写{figures.value}不符",
+        return [result("invoice.amount_words", "raised", f"大写金额{value}与小写{figures.value}不符",
                        f"amount in words {value} differs from the figures {figures.value}", doc=doc,
                        fields=["total_amount_incl_tax_cn", "total_amount_incl_tax"], words=value,
                        figures=figures.value)]

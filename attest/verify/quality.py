@@ -21,15 +21,14 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import FILE_TEXT_ENGINES, OcrPage
 
-# What the picture looks like is said (`info`: the app shows it at once); it only weighs on the decision when the
-# document could not be read for it (`unreadable`, `not_evidence`: `warn`) — the reading's own confidence already
-# discounts a figure read from a poor photo.
-_WEIGHS = ("unreadable", "not_evidence")
+# What the picture looks like is said (`info` in the check catalogue: the app shows it at once); it only weighs on
+# the decision when the document could not be read for it (`unreadable`, `not_evidence`: `warn`) — the reading's
+# own confidence already discounts a figure read from a poor photo.
 
 
 def _say(code: str, doc: str, fields: list[str], **fmt: str) -> CheckResult:
     zh, en = load("quality")["messages"][code]
-    return result(f"quality.{code}", "warn" if code in _WEIGHS else "info", zh.format(**fmt), en.format(**fmt),
+    return result(f"quality.{code}", "raised", zh.format(**fmt), en.format(**fmt),
                   doc=doc, fields=fields, **fmt)
 
 

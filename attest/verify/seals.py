@@ -48,9 +48,9 @@ def judge_seal(seal: Seal, parties: Sequence[str], *, document_id: str, role: st
         return result("seal.names_party", "pass", f"印章与{role}一致", f"the seal names the {role}",
                       doc=document_id, fields=["seals"], **details)
     if score < spec["name_mismatch"]:
-        return result("seal.names_party", "fail", f"印章所载名称与{role}不符: {seal.text}",
+        return result("seal.names_party", "raised", f"印章所载名称与{role}不符: {seal.text}",
                       f"the seal names someone other than the {role}: {seal.text}", doc=document_id,
                       fields=["seals"], **details)
-    return result("seal.names_party", "warn", f"印章文字识别不清，无法确认是否为{role}: {seal.text}",
+    return result("seal.names_party", "unclear", f"印章文字识别不清，无法确认是否为{role}: {seal.text}",
                   f"the seal's ring was read too poorly to confirm the {role}: {seal.text}", doc=document_id,
                   fields=["seals"], **details)

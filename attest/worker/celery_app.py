@@ -18,8 +18,9 @@ from celery import Celery, Task
 from sqlalchemy import select, update
 
 from attest.settings import Settings, get_settings
+from attest.store import jobs
 from attest.store.models import Job, utcnow
-from attest.worker import queue, runner, tasks
+from attest.worker import runner, tasks
 from attest.worker.dispatch import Publish
 
 log = logging.getLogger("attest.celery")
@@ -89,7 +90,7 @@ def _backoff(task: Task) -> int:
 def run_job(task: Task, job_id: str) -> str:
     ctx = worker_context()
     try:
-        job = queue.claim_job(ctx.db, job_id, lease_s=ctx.settings.service.job_lease_s)
+        job = jobs.claim_job(ctx.db, job_id, lease_s=ctx.settings.service.job_lease_s)
     except Exception as exc:
         if runner.is_transient(exc):  # the database is away: keep the message, try again later
             raise task.retry(exc=exc, countdown=_backoff(task)) from exc

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from attest.store.db import Database
-from attest.worker.queue import NEW_JOBS
+from attest.store.jobs import NEW_JOBS
 
 log = logging.getLogger("attest.dispatch")
 Publish = Callable[[list[str]], None]

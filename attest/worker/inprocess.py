@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from attest.worker import queue, runner, tasks
+from attest.store import jobs
+from attest.worker import runner, tasks
 
 log = logging.getLogger("attest.worker")
 
@@ -22,7 +23,7 @@ class InProcessWorker:
         self._pool: list[threading.Thread] = []
 
     def start(self) -> None:
-        n = queue.requeue_running(self.ctx.db)
+        n = jobs.requeue_running(self.ctx.db)
         if n:
             log.warning("requeued %d jobs left running by a previous process", n)
         for i, lane in enumerate(self.lanes):
@@ -47,7 +48,7 @@ class InProcessWorker:
         # holding SQLite's one writer while the cores read would hold up every upload behind it.
         while not self._stop.is_set():
             try:
-                job = queue.claim(ctx.db, lease_s=ctx.settings.service.job_lease_s)
+                job = jobs.claim(ctx.db, lease_s=ctx.settings.service.job_lease_s)
             except Exception:  # the database is away: keep the thread, try again shortly
                 log.warning("could not claim a job", exc_info=True)
                 self._stop.wait(2.0)

@@ -12,8 +12,9 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from attest.ops import context
 from attest.ops.metrics import JOBS
+from attest.store import jobs
 from attest.store.models import Job
-from attest.worker import queue, tasks
+from attest.worker import tasks
 
 log = logging.getLogger("attest.worker")
 
@@ -40,7 +41,7 @@ def is_transient(exc: BaseException) -> bool:
 def _beat(ctx: tasks.Context, job: Job, stop: threading.Event) -> None:
     while not stop.wait(ctx.settings.service.heartbeat_s):
         try:
-            if not queue.heartbeat(ctx.db, job):
+            if not jobs.heartbeat(ctx.db, job):
                 log.warning("job %s was taken over by another worker", job.id)
                 return
         except Exception:  # the database may be away for a moment; the next beat tries again
@@ -66,7 +67,7 @@ def execute(ctx: tasks.Context, job: Job) -> None:
         finally:
             stop.set()
         try:
-            queue.finish(ctx.db, job)
+            jobs.finish(ctx.db, job)
             JOBS.labels(kind=job.kind, result="done").inc()
         except Exception as exc:
             if is_transient(exc):  # done, but not recorded: the lease runs out and a re-run finds it done
@@ -77,7 +78,7 @@ def execute(ctx: tasks.Context, job: Job) -> None:
 def fail(ctx: tasks.Context, job: Job, error: str) -> None:
     """The job will not succeed: its target reaches a final state saying so, and the job records why."""
     tasks.on_failure(ctx, job.kind, job.target_id, error)
-    queue.finish(ctx.db, job, error=error)
+    jobs.finish(ctx.db, job, error=error)
     JOBS.labels(kind=job.kind, result="failed").inc()
 
 
@@ -86,5 +87,5 @@ def retry_later(ctx: tasks.Context, job: Job, fault: TransientFault) -> None:
     and the sweep (Celery) or the next claim (in-process) takes the job over."""
     log.warning("job %s met a transient fault, retrying: %s", job.id, fault)
     with contextlib.suppress(Exception):
-        queue.release(ctx.db, job, error=str(fault))
+        jobs.release(ctx.db, job, error=str(fault))
     JOBS.labels(kind=job.kind, result="retried").inc()

@@ -25,10 +25,10 @@ from attest.score import Policy
 from attest.settings import Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database
+from attest.store.jobs import assess_when_ready, enqueue
 from attest.store.models import Application, ApplicationCheck, Document, Merchant, utcnow
-from attest.worker.queue import enqueue
+from attest.store.targets import FINAL, application_of, assess_target, parse_document_target
 from attest.worker.reading import Reader, ReadRequest
-from attest.worker.targets import FINAL, assess_target, parse_document_target
 
 log = logging.getLogger(__name__)
 
@@ -91,17 +91,7 @@ def _settle(ctx: Context, lead_id: str, ids: list[str], **lead: str | None) -> N
                     setattr(doc, k, v)
             else:
                 doc.status, doc.error_message = "grouped", f"read as a page of {lead_id}"
-        _maybe_assess(s, application_id)
-
-
-def _maybe_assess(s: Session, application_id: str) -> None:
-    """Once a submitted application's last document is final, its assessment is enqueued (once per round)."""
-    app = s.get(Application, application_id)
-    if app is None or app.status != "submitted":
-        return
-    statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
-    if all(st in FINAL for st in statuses):
-        enqueue(s, "assess_application", assess_target(application_id, app.round))
+        assess_when_ready(s, application_id)
 
 
 _RANK = {"warn": 1, "fail": 2}
@@ -128,7 +118,7 @@ def profile(m: Merchant, day: date) -> MerchantProfile:
 
 
 def assess_application_job(ctx: Context, target: str) -> None:
-    application_id = target.split("~", 1)[0]
+    application_id = application_of(target)
     context.bind(application_id=application_id)
     with ctx.db.session() as s:
         app = s.get(Application, application_id)
@@ -171,7 +161,7 @@ def sign(secret: str, body: bytes) -> str:
 
 def notify_job(ctx: Context, target: str) -> None:
     """Tell the client app an application is decided: a small signed notice; the details are fetched with the key."""
-    application_id = target.split("~", 1)[0]
+    application_id = application_of(target)
     url, secret = ctx.settings.service.webhook_url, ctx.settings.service.webhook_secret
     if not url:
         return
@@ -206,7 +196,7 @@ def on_failure(ctx: Context, kind: str, target_id: str, error: str) -> None:
         _settle(ctx, target_id, ids, status="refused", error_code="processing.failed", error_message=error)
     elif kind == "assess_application":
         with ctx.db.session() as s:
-            app = s.get(Application, target_id.split("~", 1)[0])
+            app = s.get(Application, application_of(target_id))
             if app is not None and app.status != "decided":
                 app.status = "failed"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from attest.store.db import open_database
+from attest.store.jobs import claim, enqueue, enqueue_new
 from attest.store.models import Job
 from attest.worker.dispatch import on_commit
-from attest.worker.queue import claim, enqueue, enqueue_new
 
 
 def test_jobs_are_published_once_the_outer_transaction_commits(tmp_path: Path) -> None:

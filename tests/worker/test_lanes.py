@@ -41,8 +41,10 @@ def _request(settings: Settings, sha: str, document_id: str = "doc_lane") -> Rea
 
 
 def _without_timings(result_json: str | None) -> dict:
+    """The reading without when it ran and how long it took."""
     result = json.loads(result_json or "{}")
     result.pop("timings")
+    assert result.pop("read_at") is not None
     for page in result["ocr"]:
         page.pop("seconds", None)
     return result

@@ -18,9 +18,9 @@ from attest.score import load_policy
 from attest.settings import PatternSettings, ServiceSettings, Settings
 from attest.store.blobs import BlobStore
 from attest.store.db import Database, database_url, migrate
+from attest.store.jobs import enqueue
 from attest.store.models import Application, Document, Job, Merchant, Tenant, utcnow
 from attest.worker.inprocess import InProcessWorker
-from attest.worker.queue import enqueue
 from attest.worker.reader_process import reading_lanes
 from attest.worker.reading import LocalReader
 from attest.worker.tasks import Context

@@ -76,7 +76,7 @@ def _read_fields(kind: str, pages: list[OcrPage], images: list[Image.Image], rul
     if not disagreements:
         return merged, []
     names = [d.field for d in disagreements]
-    return merged, [result("extract.disagreement", spec["disagreement_severity"],
+    return merged, [result("extract.disagreement", "raised",
                            f"规则与模型读取结果不一致: {', '.join(names)}",
                            f"rules and model read these fields differently: {', '.join(names)}", doc=doc,
                            fields=names, **{d.field: f"rule={d.rule} llm={d.llm} kept={d.kept}"
@@ -105,7 +105,7 @@ def _scene(kind: str, pages: list[OcrPage], image: Image.Image, shop: ShopPhotoE
             value=reading.signboard or "",
             confidence=round(min(ln.confidence for ln in backing) * spec["llm_confidence"], 4),
             source="vision", lines=[ln.id for ln in backing], raw=reading.signboard, prompt=rendered.ref)})
-    checks = [result("photo.model_red_flag", spec["red_flag_severity"], f"图像模型指出: {spec['red_flags'][f]}",
+    checks = [result("photo.model_red_flag", "raised", f"图像模型指出: {spec['red_flags'][f]}",
                      f"the vision model flags the photo: {f}", doc=doc, fields=["photo"], flag=f) for f in flags]
     return shop, checks
 

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from attest.store.db import Database
-from attest.store.models import Job, new_id, utc_moments, utcnow
+from attest.store.models import Application, Document, Job, new_id, utc_moments, utcnow
+from attest.store.targets import FINAL, assess_target
 
 NEW_JOBS = "attest.new_jobs"  # session.info key: jobs this transaction created
 _NEW_JOBS = insert(Job)  # built once (`enqueue_new` runs on every upload)
@@ -29,6 +30,19 @@ def enqueue(session: Session, kind: str, target_id: str) -> None:
     except IntegrityError:
         return  # a concurrent request enqueued it first
     session.info.setdefault(NEW_JOBS, []).append(job.id)
+
+
+def assess_when_ready(s: Session, application_id: str) -> bool:
+    """Enqueue the assessment of a submitted application once its every document is final (once per round);
+    the one place that decides an application is ready, for the submit route and the worker alike."""
+    app = s.get(Application, application_id)
+    if app is None or app.status != "submitted":
+        return False
+    statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
+    if not all(st in FINAL for st in statuses):
+        return False
+    enqueue(s, "assess_application", assess_target(application_id, app.round))
+    return True
 
 
 def enqueue_new(session: Session, kind: str, target_ids: Sequence[str]) -> None:

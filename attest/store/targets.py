@@ -12,6 +12,11 @@ def assess_target(application_id: str, round_: int) -> str:
     return application_id if round_ == 0 else f"{application_id}~{round_}"
 
 
+def application_of(target: str) -> str:
+    """The application an assessment (or notify) job's target names."""
+    return target.split("~", 1)[0]
+
+
 def reread_target(document_id: str, kind: str, round_: int) -> str:
     """One job per document, kind and round: the same re-read asked again in a later round runs again."""
     return f"{document_id}~{kind}~{round_}"
