@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 
 from attest.errors import EngineUnavailable, KnowledgeError
@@ -21,9 +23,22 @@ def llm_for(settings: LlmSettings) -> LlmClient | None:
     return client
 
 
+def _checked(name: str, load: Callable[[], object]) -> None:
+    """Load one knowledge file through its model; `KnowledgeError` names the file and each key that is wrong."""
+    try:
+        load()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
+        raise KnowledgeError(f"attest/data/{name}.yaml: {problems}") from exc
+    except ValueError as exc:
+        raise KnowledgeError(f"attest/data/{name}.yaml: {exc}") from exc
+
+
 def load_knowledge() -> None:
-    """Load and validate every knowledge file that has a model, so a bad one stops the process at start, naming the
-    file and the key, instead of failing a stage on every document."""
+    """Load and validate every knowledge file, so a bad one stops the process at start, naming the file and the
+    key, instead of failing a stage on every document."""
+    from attest.data import load
+    from attest.data.models import MODELS
     from attest.findings import catalogue
     from attest.kinds import kinds
     from attest.patterns.spec import patterns_spec
@@ -31,15 +46,11 @@ def load_knowledge() -> None:
     from attest.score.spec import score_spec
     from attest.verify.application_spec import application_spec
 
-    for name, load in (("kinds", kinds), ("checks", catalogue), ("patterns", patterns_spec),
+    for name, read in (("kinds", kinds), ("checks", catalogue), ("patterns", patterns_spec),
                        ("application", application_spec), ("score", score_spec)):
-        try:
-            load()
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-            raise KnowledgeError(f"attest/data/{name}.yaml: {problems}") from exc
-        except ValueError as exc:
-            raise KnowledgeError(f"attest/data/{name}.yaml: {exc}") from exc
+        _checked(name, read)
+    for name, model in MODELS.items():
+        _checked(name, lambda name=name, model=model: model.model_validate(load(name)))  # type: ignore[misc]
     for version in shipped_policies():
         load_policy(version)  # a PolicyError names the file and the field
 

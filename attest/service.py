@@ -34,12 +34,14 @@ def build_state(settings: Settings, *, start_worker: bool = True) -> AppState:
     thread, engines built and warmed) and its threads; with Celery, send each new job to the broker (the workers
     build their own engines)."""
     from attest.engines import load_knowledge
+    from attest.review.rules import load_review_rules
     from attest.worker.build import build_context, lane_ocr
     from attest.worker.dispatch import on_commit
     from attest.worker.inprocess import InProcessWorker
     from attest.worker.reader_process import reading_lanes
 
     load_knowledge()  # a bad knowledge file stops the service here, naming the file and the key
+    load_review_rules()  # the reviewer actions' rules too (data/review.yaml)
     worker, broker = None, None
     probe: Callable[[], object] | None = None
     if settings.service.worker == "celery":

@@ -82,16 +82,45 @@ def test_a_policy_naming_an_unknown_code_is_refused_with_the_file_and_the_code()
         parse_policy(typo, source="policies/credit-v9.yaml")
 
 
+def _served(monkeypatch: pytest.MonkeyPatch, name: str, bad: dict) -> None:
+    """`attest/data/<name>.yaml` reads as `bad` from here on, for every reader."""
+    original = data.load.__wrapped__  # type: ignore[attr-defined]
+    swapped = lambda n: bad if n == name else original(n)  # noqa: E731
+    monkeypatch.setattr("attest.data.spec.load", swapped)
+    monkeypatch.setattr("attest.data.load", swapped)
+
+
 def test_a_misspelt_key_in_a_knowledge_file_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
     good = load("kinds")
     row = dict(good["kinds"]["contract"])
     row["seals_onn"] = row.pop("seals_on")
-    bad = {**good, "kinds": {**good["kinds"], "contract": row}}
-    original = data.load.__wrapped__  # type: ignore[attr-defined]
-    monkeypatch.setattr("attest.data.spec.load", lambda name: bad if name == "kinds" else original(name))
+    _served(monkeypatch, "kinds", {**good, "kinds": {**good["kinds"], "contract": row}})
     kinds.cache_clear()
     try:
-        with pytest.raises(KnowledgeError, match=r"attest/data/kinds\.yaml: .*seals_onn"):
+        with pytest.raises(KnowledgeError, match=r"attest/data/kinds\.yaml: kinds\.contract\.seals_onn: Extra"):
             load_knowledge()
     finally:
         kinds.cache_clear()
+
+
+@pytest.mark.parametrize(("name", "change", "named"), [
+    ("quality", lambda d: {**{k: v for k, v in d.items() if k != "min_sharpness"}, "min_sharpnes": 60.0},
+     r"quality\.yaml: min_sharpness: Field required; min_sharpnes: Extra inputs"),
+    ("invoice_layout", lambda d: {**d, "labels": {**d["labels"], "check_code": "校验码("}},
+     r"invoice_layout\.yaml: labels\.check_code: Value error, missing \)"),
+    ("seals", lambda d: {**d, "line_ink": {**d["line_ink"], "seal_share": 4}},
+     r"seals\.yaml: line_ink\.seal_share: Input should be less than or equal to 1"),
+])
+def test_every_plain_knowledge_file_is_checked_at_start(monkeypatch: pytest.MonkeyPatch, name: str, change: object,
+                                                        named: str) -> None:
+    _served(monkeypatch, name, change(load(name)))  # type: ignore[operator]
+    with pytest.raises(KnowledgeError, match=named):
+        load_knowledge()
+
+
+def test_every_knowledge_file_has_a_model() -> None:
+    from attest.data.models import MODELS
+
+    modelled_elsewhere = {"kinds", "checks", "patterns", "application", "score", "review"}
+    files = {p.stem for p in (SOURCE / "data").glob("*.yaml")}
+    assert files - modelled_elsewhere == set(MODELS)

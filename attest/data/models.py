@@ -1,0 +1,312 @@
+"""A model for each knowledge file the stages read as plain data (`load(name)`): unknown keys are refused, numbers
+and regular expressions are checked, so a misspelt key or a broken pattern stops the process at start
+(`attest.engines.load_knowledge`) instead of failing a stage on every document. Files whose code reads them
+through a model of their own (kinds, checks, patterns, application, score, policies, review) are not here."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from attest.data.spec import Spec
+
+
+def _compiles(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:  # as a ValueError, pydantic names the key
+        raise ValueError(str(exc)) from exc
+    return text
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Sentence = tuple[str, str]  # Chinese, English
+
+
+class Said(Spec):
+    zh: str
+    en: str
+
+
+class AdverseFile(Spec):
+    version: int
+    reasons: dict[str, Said]
+
+
+class ClassifyKind(Spec):
+    saturation: float = Field(gt=0)
+    threshold: Share
+    words: dict[str, float]
+
+
+class ClassifyPhoto(Spec):
+    max_white_share: Share
+    max_text_coverage: Share
+    min_colourfulness: float
+    threshold: Share
+
+
+class ClassifyFile(Spec):
+    version: int
+    margin: float
+    page_words: int
+    kinds: dict[str, ClassifyKind]
+    photo: ClassifyPhoto
+
+
+class ContractItems(Spec):
+    columns: dict[str, Regex]
+    min_columns: int
+    end: Regex
+
+
+class ContractLayoutFile(Spec):
+    version: int
+    caption: Regex
+    called: Regex
+    name_lead: Regex
+    name_tail: Regex
+    organisation: Regex
+    organisation_end: Regex
+    roles: dict[str, list[str]]
+    subject_supplies: Regex
+    subject_buys: Regex
+    labels: dict[str, Regex]
+    amount_figures: Regex
+    amount_words: Regex
+    total_words: Regex
+    words_label: Regex
+    term: Regex
+    title: Regex
+    clause: Regex
+    items: ContractItems
+
+
+class EInvoiceFileSpec(Spec):
+    version: int
+    custom_data: dict[str, str]
+    custom_tags: dict[str, str]
+    attachments: dict[str, str]
+    amounts: list[str]
+    dates: list[str]
+
+
+class Recapture(Spec):
+    crop: int
+    crops: int
+    min_radius: Share
+    warn_score: float
+    fail_score: float
+
+
+class EditingSoftware(Spec):
+    names: list[str]
+
+
+class ErrorLevel(Spec):
+    quality: int = Field(ge=1, le=100)
+    block: int
+    info_score: float
+
+
+class GlyphSize(Spec):
+    max_ratio: float
+    min_ratio: float
+    min_figures: int
+    min_median_px: float
+
+
+class ForensicsFile(Spec):
+    version: int
+    recapture: Recapture
+    editing_software: EditingSoftware
+    error_level: ErrorLevel
+    glyph_size: GlyphSize
+
+
+class IndustriesFile(Spec):
+    version: int
+    industries: dict[str, list[str]]
+    name_endings: list[str]
+
+
+class InjectionFile(Spec):
+    version: int
+    patterns: list[Regex]
+
+
+class InvoiceTable(Spec):
+    header_anchor: Regex
+    total_label: Regex
+    end: Regex
+    rate_words: Regex
+
+
+class InvoiceSplit(Spec):
+    title: Regex
+    number_label: Regex
+    list_title: Regex
+
+
+class InvoiceLayoutFile(Spec):
+    version: int
+    labels: dict[str, Regex]
+    stop: Regex
+    party_markers: dict[str, Regex]
+    party_keys: dict[str, Regex]
+    table: InvoiceTable
+    columns: dict[str, Regex]
+    titles: dict[str, str]
+    title_tags: list[str]
+    split: InvoiceSplit
+
+
+class LicenceLayoutFile(Spec):
+    version: int
+    labels: dict[str, Regex]
+    stop: Regex
+    authority: Regex
+    spaced_labels: list[str]
+    column_labels: Regex
+    authority_label: Regex
+    authority_name: Regex
+    authority_endings: list[str]
+    ending_chars_per_slip: int
+
+
+class MergeFile(Spec):
+    version: int
+    llm_confidence: Share
+    agree_bonus: Share
+    max_confidence: Share
+    fill_missing: bool
+    prefer_llm: list[str]
+    red_flags: dict[str, str]
+
+
+class OcrConfusionsFile(Spec):
+    version: int
+    amount_words: dict[str, str]
+
+
+class OverlaysFile(Spec):
+    version: int
+    height_ratio: float
+    giant_max_chars: int
+    tilt_degrees: float
+    tilted_height_ratio: float
+    seal_red_ink: Share
+    min_lines: int
+    stroke_work_side: int
+    stroke_width_ratio: float
+    stroke_min_fill: Share
+    colour_spread: int
+    min_ink_pixels: int
+    hue_tolerance: int
+    ink_over_print: float
+    ink_rim_above: float
+    min_confidence: Share
+    min_chars: int
+    min_letter_px: int
+    max_zoom: float
+    phrases: list[str]
+
+
+class PageFindFile(Spec):
+    version: int
+    work_side: int
+    close_share: Share
+    min_area: Share
+    max_area: Share
+    min_fill: Share
+    min_contrast: float
+    colour_saturation: int
+    max_colourful: Share
+    min_corner_angle: int
+    simplify: list[float]
+    min_gain_area: float
+    min_gain_corner: float
+    margin: float
+
+
+class QualityFile(Spec):
+    version: int
+    work_side: int
+    min_sharpness: float
+    blur_max_confidence: Share
+    min_brightness: int
+    glare_level: int
+    max_glare_share: Share
+    photo_max_white_share: Share
+    edge_share: Share
+    cut_lines: int
+    min_short_side: int
+    min_text_height: int
+    messages: dict[str, Sentence]
+    edges: dict[str, Sentence]
+
+
+class LineInk(Spec):
+    min_light: Share
+    red_margin: float
+    red_min: float
+    dark_max: float
+    dark_below_paper: float
+    seal_share: Share
+
+
+class SealsFile(Spec):
+    version: int
+    red_margin: int
+    red_min: int
+    line_ink: LineInk
+    blob_work_side: int
+    blob_min_share: Share
+    blob_max_share: Share
+    weak_red_share: Share
+    work_side: int
+    min_diameter: Share
+    max_diameter: Share
+    min_ring_cover: Share
+    max_inner_fill: Share
+    text_band: tuple[float, float]
+    ring_min_radius: int
+    ring_red_full: int
+    ring_ink_gain: float
+    name_match: int = Field(ge=0, le=100)
+    name_mismatch: int = Field(ge=0, le=100)
+    generic_words: list[str]
+    organisation_endings: list[str]
+    authority_words: list[str]
+
+
+class TrustAnchor(Spec):
+    name: str
+    certificate: str  # base64 of the DER certificate
+
+
+class TrustAnchorsFile(Spec):
+    version: int
+    anchors: list[TrustAnchor]
+
+
+class VatRatesFile(Spec):
+    version: int
+    percent: list[Decimal]
+    no_tax_words: list[str]
+    line_tax_tolerance: Decimal
+    sum_tolerance_per_item: Decimal
+
+
+# Each plainly read knowledge file and its model.
+MODELS: dict[str, type[Spec]] = {
+    "adverse": AdverseFile, "classify": ClassifyFile, "contract_layout": ContractLayoutFile,
+    "einvoice": EInvoiceFileSpec, "forensics": ForensicsFile, "industries": IndustriesFile,
+    "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "licence_layout": LicenceLayoutFile,
+    "merge": MergeFile, "ocr_confusions": OcrConfusionsFile, "overlays": OverlaysFile, "page_find": PageFindFile,
+    "quality": QualityFile, "seals": SealsFile, "trust_anchors": TrustAnchorsFile, "vat_rates": VatRatesFile,
+}
