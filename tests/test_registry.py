@@ -20,6 +20,7 @@ from attest.schemas.document import Classification, DocumentResult
 from attest.schemas.evidence import Field
 from attest.verify.quality import check_quality
 from attest.web.case import _doc_view
+from attest.web.templating import translate
 from eval.kinds import RENDERERS
 from eval.metrics import KIND_OF_LABEL
 from eval.realdocs import FLAT_NAME, JUDGED, KIND_OF_FOLDER
@@ -59,6 +60,7 @@ def test_every_kind_through_every_consumer(row: KindRow) -> None:
                              error_message=None, result_json=result.model_dump_json())
     view, _ = _doc_view(stored)  # type: ignore[arg-type]
     assert {f.path for f in view.fields} >= set(row.quality.key_fields)
+    assert translate("en", f"kind.{row.name}") == row.label[1] and translate("zh", f"kind.{row.name}") == row.label[0]
     assert KIND_OF_FOLDER[row.eval.folder] == row.name and set(row.eval.judged) == set(JUDGED[row.name])
     assert all(KIND_OF_LABEL[label] == row.name for label in row.eval.labels)
     assert set(FLAT_NAME.get(row.name, {})) == set(row.eval.label_names)

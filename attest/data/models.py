@@ -165,6 +165,13 @@ class InvoiceLayoutFile(Spec):
     split: InvoiceSplit
 
 
+class LayoutFile(Spec):
+    version: int
+    same_row_overlap: Share
+    row_band_own: float = Field(gt=0)
+    row_band_taller: float = Field(ge=0)
+
+
 class LicenceLayoutFile(Spec):
     version: int
     labels: dict[str, Regex]
@@ -306,7 +313,8 @@ class VatRatesFile(Spec):
 MODELS: dict[str, type[Spec]] = {
     "adverse": AdverseFile, "classify": ClassifyFile, "contract_layout": ContractLayoutFile,
     "einvoice": EInvoiceFileSpec, "forensics": ForensicsFile, "industries": IndustriesFile,
-    "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "licence_layout": LicenceLayoutFile,
+    "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "layout": LayoutFile,
+    "licence_layout": LicenceLayoutFile,
     "merge": MergeFile, "ocr_confusions": OcrConfusionsFile, "overlays": OverlaysFile, "page_find": PageFindFile,
     "quality": QualityFile, "seals": SealsFile, "trust_anchors": TrustAnchorsFile, "vat_rates": VatRatesFile,
 }

@@ -106,7 +106,7 @@ def h_overlap(a: Box, b: Box) -> float:
 
 
 def same_row(a: Box, b: Box) -> bool:
-    return v_overlap(a, b) >= 0.4
+    return bool(v_overlap(a, b) >= load("layout")["same_row_overlap"])
 
 
 def rows(lines: Iterable[Line]) -> list[list[Line]]:
@@ -115,12 +115,14 @@ def rows(lines: Iterable[Line]) -> list[list[Line]]:
     A line joins the row whose centre line it sits on; comparing with the row's median rather than its
     last member keeps a slightly tall box from chaining two printed rows into one.
     """
+    spec = load("layout")
+    own, taller = spec["row_band_own"], spec["row_band_taller"]
     out: list[list[Line]] = []
     for line in sorted(lines, key=lambda ln: ln.box.cy):
         for row in reversed(out[-3:]):
             cy = statistics.median(ln.box.cy for ln in row)
             h = statistics.median(ln.box.h for ln in row)
-            if abs(line.box.cy - cy) < 0.5 * min(h, line.box.h) + 0.1 * max(h, line.box.h):
+            if abs(line.box.cy - cy) < own * min(h, line.box.h) + taller * max(h, line.box.h):
                 row.append(line)
                 break
         else:

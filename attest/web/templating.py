@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from attest.schemas.document import EVIDENCE_KINDS
+from attest.kinds import kinds
 
 HERE = Path(__file__).parent
 
@@ -24,8 +24,14 @@ def messages() -> dict[str, dict[str, str]]:
     return data
 
 
+def _kind_label(key: str) -> dict[str, str] | None:
+    """`kind.<name>`: the kind's own label in the registry (`attest/data/kinds.yaml`)."""
+    row = kinds().get(key.removeprefix("kind.")) if key.startswith("kind.") else None
+    return {"zh": row.label[0], "en": row.label[1]} if row is not None else None
+
+
 def translate(lang: str, key: str, **values: Any) -> str:
-    entry = messages().get(key)
+    entry = messages().get(key) or _kind_label(key)
     text = entry.get(lang, entry["zh"]) if entry else key
     return text.format(**values) if values else text
 
@@ -46,8 +52,8 @@ def when(value: datetime | str | None) -> str:
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["money"] = money
 templates.env.filters["when"] = when
-# The kinds a reviewer may have a document re-read as: the one list the pipeline reads by.
-templates.env.globals["evidence_kinds"] = EVIDENCE_KINDS
+# The kinds a reviewer may have a document re-read as: the registry the pipeline reads by.
+templates.env.globals["evidence_kinds"] = tuple(kinds())
 
 
 def render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
