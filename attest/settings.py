@@ -37,7 +37,7 @@ class OcrSettings(BaseModel):
     backend: Literal["onnxruntime", "openvino"] = Field(
         "openvino", description="Inference runtime for rapidocr's PP-OCRv6 models (the same ONNX files either way): "
         "Intel's `openvino` (the default: in f32 it reads every real and generated document of "
-        "`eval.backend_parity` exactly as onnxruntime does, in 0.58x its OCR time here), or `onnxruntime`. "
+        "`eval.backend_parity` exactly as onnxruntime does, in less time: docs/measurements.md), or `onnxruntime`. "
         "Recorded in every `OcrPage` with its precision.")
     precision: Literal["f32", "bf16"] = Field(
         "f32", description="Arithmetic the backend computes in. `bf16` (openvino only, on CPUs with AVX-512 BF16 or "
@@ -49,8 +49,8 @@ class OcrSettings(BaseModel):
         "ready), so the first merchant's document does not pay the runtime's first-inference cost.")
     memory_arena: bool = Field(
         True, description="(onnxruntime only) Keep onnxruntime's CPU memory arena: each page reuses the last one's "
-        "buffers instead of mapping fresh memory (about 10 % faster per page here; costs the largest page's "
-        "buffers in resident memory).")
+        "buffers instead of mapping fresh memory (faster per page: docs/measurements.md; costs the largest "
+        "page's buffers in resident memory).")
     paddle_model_dir: Path | None = Field(
         None, description="Folder holding local PaddleOCR det/rec/cls model folders (paddleocr engine only)."
     )
