@@ -14,6 +14,7 @@ from eval.corpus import generate_corpus
 from eval.metrics import field_scores, roc
 from eval.report import compare, write_report
 from eval.run import run_corpus
+from eval.same_readings import comparable, same_readings
 
 from ..conftest import SAMPLES
 
@@ -84,6 +85,12 @@ def test_run_report_resume_and_compare(tmp_path: Path) -> None:
     write_report(run)
     rows = compare(run, run)
     assert rows and all(delta == 0 for *_, delta in rows)
+    # The same code reads a sample again exactly as the run did, timings and read moments aside.
+    compared, differ = same_readings(run, 5, tmp_path / "reread")
+    assert compared >= 2 and differ == []
+    summary = json.loads(next((run / "docs").rglob("*.json")).read_text(encoding="utf-8"))
+    assert comparable({**summary, "wall_s": 9.9}) == comparable(summary)
+    assert comparable({**summary, "fields": {**summary["fields"], "x": "1"}}) != comparable(summary)
     # Same seed, fresh folder, fresh run: identical accuracy metrics (timings aside).
     generate_corpus(3, 5, tmp_path / "again")
     run_corpus(tmp_path / "again" / "manifest.json", tmp_path / "run2", workers=2, progress=False)
