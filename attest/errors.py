@@ -43,6 +43,30 @@ class TooManyPages(InputError):
     code = "input.too_many_pages"
 
 
+class TableRefused(InputError):
+    """A spreadsheet or CSV export that is not read; each reason has its own code."""
+
+    code = "input.table"
+
+
+class TableUndecodable(TableRefused):
+    """Text in no encoding a statement export uses (UTF-8, with or without BOM, or GB 18030/GBK)."""
+
+    code = "input.table.undecodable"
+
+
+class TableMacros(TableRefused):
+    """A workbook carrying macros (VBA): statements never do, and nothing here runs them."""
+
+    code = "input.table.macros"
+
+
+class TableTooLarge(TableRefused):
+    """More rows or columns than any statement has: refused before the rows are read into memory whole."""
+
+    code = "input.table.too_large"
+
+
 class ArchiveRefused(InputError):
     """An OFD's zip container breaks a rule that keeps unpacking safe; each rule has its own code."""
 

@@ -27,6 +27,9 @@ class LimitSettings(BaseModel):
                                                                                  "an OFD's entries together.")
     archive_max_ratio: int = Field(200, ge=2, description="Largest unpacked/packed size ratio of an entry larger "
                                                           "than 64 KiB unpacked (XML packs about 5–20×).")
+    table_max_rows: int = Field(200_000, ge=10, description="Most rows a statement export (CSV, XLS, XLSX) may "
+                                                           "hold: a busy shop's year is tens of thousands.")
+    table_max_columns: int = Field(100, ge=5, description="Most columns a row of a statement export may hold.")
 
 
 class OcrSettings(BaseModel):
