@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python -m eval.stage_costs
 	$(BIN)/python -m eval.bench_web
 	$(BIN)/python -m eval.bench_einvoice
+	$(BIN)/python -m eval.bench_statement
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

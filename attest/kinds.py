@@ -36,12 +36,13 @@ class KindRow(Spec):
     evidence: str
     label: tuple[str, str]
     paper: bool
+    table: bool = False  # rows of cells, not pages: nothing to picture
     splits: bool = False
     seals_on: Literal["first", "all", "none"] = "none"
     reads_qr: bool = False
-    model: Literal["fields", "scene"]
+    model: Literal["fields", "scene", "none"]
     model_pages: Literal["first", "all"] = "first"
-    prompt: str
+    prompt: str | None = None
     quality: QualityRow
     flat: FlatRow
     eval: EvalRow
@@ -53,7 +54,14 @@ class KindRow(Spec):
         unknown = sorted({*fields, *self.quality.key_fields} - set(model.model_fields))
         if unknown:
             raise ValueError(f"kind {self.name}: {model.__name__} has no field {', '.join(unknown)}")
+        if (self.model == "none") != (self.prompt is None):
+            raise ValueError(f"kind {self.name}: a prompt goes with a model reading, and only with one")
         return self
+
+    @property
+    def scene(self) -> bool:
+        """A picture of a place: judged as a photo, fingerprinted as a picture."""
+        return not self.paper and not self.table
 
     def evidence_of(self, result: DocumentResult) -> BaseModel | None:
         value: BaseModel | None = getattr(result, self.evidence)
@@ -109,4 +117,9 @@ def evidence_of(result: DocumentResult) -> tuple[KindRow, BaseModel] | None:
 
 def photo_kind() -> KindRow:
     """The kind a picture of a place is (not paper): what classification calls a photo with writing in it."""
-    return next(row for row in kinds().values() if not row.paper)
+    return next(row for row in kinds().values() if row.scene)
+
+
+def table_kind() -> KindRow:
+    """The kind a tabular upload is read as: rows of cells are a statement, whatever they are classified as."""
+    return next(row for row in kinds().values() if row.table)

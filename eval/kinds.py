@@ -26,6 +26,7 @@ from eval.compare import compare_invoice, compare_items, norm
 from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.licence import make_licence, render_licence
 from eval.render.shop import make_shop, render_shop, screen_recapture
+from eval.render.statement import make_statement, render_statement
 from eval.synth import generate
 
 TODAY = date(2026, 11, 28)
@@ -76,10 +77,15 @@ def _shop(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
     return render_shop(st, rng), st.flat()
 
 
+def _statement(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
+    st = make_statement(rng, TODAY)
+    return render_statement(st), st.flat()
+
+
 # Each kind of the registry (`attest/data/kinds.yaml`) and its renderer: a document's bytes and its truth.
 RENDERERS: dict[str, Callable[[random.Random, int], tuple[bytes, dict[str, Any]]]] = {
     "invoice": lambda _rng, seed: generate(seed), "contract": _contract, "business_license": _licence,
-    "shop_photo": _shop,
+    "shop_photo": _shop, "statement": _statement,
 }
 
 

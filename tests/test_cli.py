@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import SAMPLES
 
 ATTEST = [sys.executable, "-c", "from attest.cli import app; app()"]
@@ -119,3 +121,17 @@ def test_an_invoice_assessed_inside_a_merged_file_is_found_again_alone(tmp_path:
     out = run("assess", "--merchant", str(second), str(alone), "--trail", str(tmp_path / "second.jsonl"))
     assert out.returncode == 0, out.stderr
     assert "fail dup.invoice.cross_merchant" in out.stdout, out.stdout
+
+
+def test_check_reads_a_bank_export_as_a_statement() -> None:
+    flows = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "flows"
+    if not flows.is_dir():
+        pytest.skip("shared/realdocs/flows not beside the checkout")
+    out = _run("check", "-f", "flat", str(flows / "ccb_debit.xls"), str(flows / "wechat_records.xlsx"))
+    assert out.returncode == 0, out.stderr
+    bank, wechat = (json.loads(line) for line in out.stdout.splitlines())
+    assert bank == {"kind": "statement", "fields": {
+        "holder_name": None, "account_no": "xxxxx*********xxxx", "institution": "中国建设银行",
+        "period_start": "2025-01-01", "period_end": "2025-06-20", "transactions": "6", "total_in": "0.00",
+        "total_out": "703.26", "opening_balance": "2243.91", "closing_balance": "1494.65"}}
+    assert wechat["fields"]["transactions"] == "27" and wechat["fields"]["total_out"] == "2904.53"

@@ -50,7 +50,7 @@ async def on_http(_: Request, exc: Exception) -> JSONResponse:
 
 
 _TOO_LARGE = ("input.too_large", "input.image_too_large", "input.too_many_pages", "input.archive.too_large",
-              "input.archive.too_many_entries")
+              "input.archive.too_many_entries", "input.table.too_large")
 
 
 def status_of(exc: AttestError) -> int:

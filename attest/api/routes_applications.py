@@ -30,6 +30,7 @@ from attest.api.state import AppState, PrincipalDep, StateDep
 from attest.errors import InputError, NotFound, StateRefused
 from attest.ingest.ofd import check_container
 from attest.ingest.sniff import OFD, sniff_media_type
+from attest.ingest.table import TABLE_TYPES, check_table
 from attest.schemas.decision import Assessment
 from attest.schemas.document import DocumentResult
 from attest.store.intake import Upload, application_for, record_uploads, submit
@@ -169,8 +170,11 @@ async def upload_documents(application_id: str, request: Request, who: Principal
         if len(data) > limits.max_bytes:
             raise Problem(413, "input-too_large", f"{name}: larger than {limits.max_bytes} bytes")
         try:
-            if sniff_media_type(data) == OFD:
+            media_type = sniff_media_type(data)
+            if media_type == OFD:
                 await run_in_threadpool(check_container, data, limits)
+            elif media_type in TABLE_TYPES:
+                await run_in_threadpool(check_table, data, media_type, limits)
         except InputError as exc:
             raise problem_of(exc, name) from exc
         payloads.append((name, data))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -291,6 +291,37 @@ class SealsFile(Spec):
     authority_words: list[str]
 
 
+class StatementDirections(Spec):
+    in_: list[str] = Field(alias="in")
+    out: list[str]
+    neutral: list[str] = Field(default_factory=list)
+
+
+class StatementSummary(Spec):
+    total: Regex
+    part: Regex
+
+
+_ROLES = ("time", "date", "direction", "amount", "amount_in", "amount_out", "balance", "counterparty",
+          "counterparty_account", "memo", "status", "currency", "channel")
+
+
+class StatementsFile(Spec):
+    version: int
+    min_header_roles: int = Field(ge=2)
+    roles: dict[Literal[_ROLES], list[str]]  # type: ignore[valid-type]
+    directions: StatementDirections
+    card_markers: list[str]
+    memo_directions: StatementDirections
+    currencies: dict[str, str]
+    holder_labels: list[str]
+    account_labels: list[str]
+    period_labels: list[str]
+    sheet_period: Regex
+    summary: StatementSummary
+    institutions: dict[str, list[str]]
+
+
 class TrustAnchor(Spec):
     name: str
     certificate: str  # base64 of the DER certificate
@@ -314,7 +345,7 @@ MODELS: dict[str, type[Spec]] = {
     "adverse": AdverseFile, "classify": ClassifyFile, "contract_layout": ContractLayoutFile,
     "einvoice": EInvoiceFileSpec, "forensics": ForensicsFile, "industries": IndustriesFile,
     "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "layout": LayoutFile,
-    "licence_layout": LicenceLayoutFile,
-    "merge": MergeFile, "ocr_confusions": OcrConfusionsFile, "overlays": OverlaysFile, "page_find": PageFindFile,
-    "quality": QualityFile, "seals": SealsFile, "trust_anchors": TrustAnchorsFile, "vat_rates": VatRatesFile,
+    "licence_layout": LicenceLayoutFile, "merge": MergeFile, "ocr_confusions": OcrConfusionsFile,
+    "overlays": OverlaysFile, "page_find": PageFindFile, "quality": QualityFile, "seals": SealsFile,
+    "statements": StatementsFile, "trust_anchors": TrustAnchorsFile, "vat_rates": VatRatesFile,
 }

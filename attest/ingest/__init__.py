@@ -11,6 +11,7 @@ from attest.ingest.ofd import load_ofd
 from attest.ingest.pdf import load_pdf
 from attest.ingest.pdf_signature import check_pdf_signatures
 from attest.ingest.sniff import OFD, sniff_media_type
+from attest.ingest.table import TABLE_TYPES, load_table
 from attest.schemas.document import Document, PageImage
 from attest.schemas.einvoice import EInvoiceFile
 from attest.settings import LimitSettings, OcrSettings
@@ -23,12 +24,16 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
     media_type = sniff_media_type(data)
     exif: dict[str, str] = {}
     einvoice = None
+    table = None
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
         signatures = check_pdf_signatures(data)
         einvoice = EInvoiceFile(format="pdf", signatures=signatures) if signatures else None
     elif media_type == OFD:
         pages, einvoice = load_ofd(data, limits, ocr)
+    elif media_type in TABLE_TYPES:
+        table = load_table(data, media_type, limits)  # rows of cells, no pages to look at
+        pages = []
     else:
         image, exif = decode_image(data, media_type, limits, max_side=ocr.max_side)
         pages = [PageImage(index=0, image=image)]
@@ -40,6 +45,7 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
         pages=pages,
         exif=exif,
         einvoice=einvoice,
+        table=table,
     )
 
 

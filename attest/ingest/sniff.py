@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from attest.errors import EmptyInput, UnsupportedMediaType
+from attest.ingest.table import TABLE_TYPES, sniff_table
 
 _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -13,7 +14,7 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 _HEIC_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc")
 SUPPORTED = ("image/jpeg", "image/png", "image/webp", "image/tiff", "image/bmp", "image/heic", "application/pdf",
-             "application/ofd")
+             "application/ofd", *TABLE_TYPES)
 OFD = "application/ofd"  # GB/T 33190 e-documents: a zip whose root holds OFD.xml (checked when it is unpacked)
 
 
@@ -53,9 +54,12 @@ def sniff_media_type(data: bytes) -> str:
         return "application/pdf"
     if pdf_at > 0:
         raise UnsupportedMediaType("ambiguous file: a PDF header preceded by other data (polyglot)")
+    table = sniff_table(data)  # a workbook (XLSX, XLS) or a CSV export, told by its contents
+    if table is not None:
+        return table
     if head.startswith(b"PK\x03\x04"):
         # Any other zip (a Word file, an archive of photos) is told apart when it is unpacked: no OFD.xml.
         return OFD
     if _looks_like_text(head):
-        raise UnsupportedMediaType("the file is text, not an image or PDF")
+        raise UnsupportedMediaType("the file is text, but not a table of rows (CSV), an image or a PDF")
     raise UnsupportedMediaType("unrecognised file type; accepted: " + ", ".join(SUPPORTED))

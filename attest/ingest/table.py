@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time
-from typing import Literal
-
-from pydantic import BaseModel
 
 from attest.errors import DocumentUnreadable, TableMacros, TableTooLarge, TableUndecodable
 from attest.ingest.ofd.archive import unpack
+from attest.schemas.table import Sheet, TableFile
 from attest.settings import LimitSettings
 
 CSV = "text/csv"
@@ -24,19 +22,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_TYPES = (CSV, XLS, XLSX)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DELIMITERS = (",", "\t", ";", "|")
-
-
-class Sheet(BaseModel):
-    name: str
-    rows: list[list[str]]
-
-
-class TableFile(BaseModel):
-    """A tabular upload as read: its format, the text encoding of a CSV, and every sheet's cells as text."""
-
-    format: Literal["csv", "xls", "xlsx"]
-    encoding: str | None = None
-    sheets: list[Sheet]
 
 
 def _utf16(name: str) -> bytes:
@@ -82,10 +67,11 @@ def _delimiter(lines: list[str]) -> str | None:
 
 
 def _looks_tabular(data: bytes) -> bool:
+    """Lines that split alike: a CSV, even one in an encoding no export uses (refused when it is read, saying so)."""
     try:
         text, _ = _decode(data[:65536])
-    except (TableUndecodable, UnicodeDecodeError):
-        return False
+    except (TableUndecodable, UnicodeDecodeError):  # the cut may fall inside a character; or no export's encoding
+        text = data[:65536].decode("latin-1")
     if "\x00" in text:
         return False
     return _delimiter(text.splitlines()[:200]) is not None
@@ -101,9 +87,8 @@ def _checked_size(rows: list[list[str]], limits: LimitSettings, what: str) -> li
 
 
 def _read_csv(data: bytes, limits: LimitSettings) -> TableFile:
+    check_table(data, CSV, limits)  # before splitting it all into cells
     text, encoding = _decode(data)
-    if text.count("\n") > limits.table_max_rows:  # before splitting it all into cells
-        raise TableTooLarge(f"the CSV holds over {limits.table_max_rows:,} lines")
     lines = text.splitlines()
     delimiter = _delimiter(lines[:400]) or ","
     try:
@@ -133,16 +118,27 @@ def _macros_in_ole(data: bytes) -> bool:
     return _utf16("_VBA_PROJECT") in data or _utf16("VBA") + b"\x00\x00" in data
 
 
-def _read_workbook(data: bytes, media_type: str, limits: LimitSettings) -> TableFile:
-    from python_calamine import CalamineWorkbook
-
+def check_table(data: bytes, media_type: str, limits: LimitSettings) -> None:
+    """The cheap refusals, before a table is stored or read: a zip bomb or hostile entry inside an XLSX, macros in
+    a workbook, a CSV in no export's encoding or over the row limit. Each raises its own `InputError`."""
     if media_type == XLSX:
         parts = unpack(data, limits, what="XLSX")  # a zip bomb or a hostile name stops here
         if any(name.lower().endswith("vbaproject.bin") for name in parts) or \
                 b"macroEnabled" in parts.get("[Content_Types].xml", b""):
             raise TableMacros("the workbook carries macros (VBA)")
-    elif _macros_in_ole(data):
-        raise TableMacros("the workbook carries macros (VBA)")
+    elif media_type == XLS:
+        if _macros_in_ole(data):
+            raise TableMacros("the workbook carries macros (VBA)")
+    else:
+        text, _ = _decode(data)
+        if text.count("\n") > limits.table_max_rows:
+            raise TableTooLarge(f"the CSV holds over {limits.table_max_rows:,} lines")
+
+
+def _read_workbook(data: bytes, media_type: str, limits: LimitSettings) -> TableFile:
+    from python_calamine import CalamineWorkbook
+
+    check_table(data, media_type, limits)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []

@@ -17,7 +17,7 @@ from attest.extract.seal import Seal, read_seals
 from attest.findings import result as result_of
 from attest.forensics import examine
 from attest.ingest import ingest
-from attest.kinds import KindRow, kinds
+from attest.kinds import KindRow, kinds, table_kind
 from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.ocr.ink import annotate_red_ink
@@ -113,7 +113,7 @@ def _with_model(run: StageRun, result: DocumentResult, row: KindRow, pages: list
     """The rule-based evidence, or the model's grounded reading of it (`llm`) or the two merged (`merged`).
 
     A model fault is recorded as a stage error and the rule-based evidence stands."""
-    if opts.extractor == "rules" or engines.llm is None or not pages:
+    if opts.extractor == "rules" or engines.llm is None or not pages or row.model == "none":
         return rules
     started = time.perf_counter()
     shown = slice(None) if row.model_pages == "all" else slice(0, 1)
@@ -197,7 +197,13 @@ def process_document(
     doc = ingest(data, filename, limits=opts.limits, ocr=opts.ocr)
     run.add_time("ingest", started)
     pages = run.stage("ocr", lambda: _read_pages(doc, engines.ocr, opts.ocr), list[OcrPage]())
-    classification = run.stage("classify", lambda: classify(pages, [p.image for p in doc.pages]), _UNCLASSIFIED)
+    if doc.table is not None:
+        # Rows of cells are a statement by their form: there is no page to look at.
+        classification = Classification(kind=table_kind().name, confidence=1.0,
+                                        reasons=[f"rows of cells ({doc.table.format})"])
+    else:
+        classification = run.stage("classify", lambda: classify(pages, [p.image for p in doc.pages]),
+                                   _UNCLASSIFIED)
     result = DocumentResult(
         document_id=doc.sha256, filename=filename, media_type=doc.media_type, pages=len(doc.pages),
         classification=classification, ocr=pages,
@@ -214,7 +220,8 @@ def process_document(
             "kind": kind, "reasons": [f"read as {kind} on request (classified {classification.kind})",
                                       *classification.reasons]})
     row = kinds().get(kind)  # None: `other`, nothing to read as evidence
-    signals = run.stage("forensics", lambda: examine(doc, is_photo=row is not None and not row.paper), None)
+    signals = run.stage("forensics", lambda: examine(doc, is_photo=row is not None and row.scene),
+                        None) if doc.pages else None
     if signals is not None:
         result.signals, forensic_checks = signals
         result.checks += forensic_checks
@@ -225,7 +232,7 @@ def process_document(
     if len(groups) > 1 and row is not None:
         result.parts, repeated = _split(run, result, row, doc, pages, groups, engines, opts)
         result.checks += repeated
-    elif pages and row is not None:
+    elif row is not None and (pages or row.table):
         _read_as(run, result, row, doc, pages, engines, opts)
     if doc.einvoice is not None:
         # The file's own signatures whatever it was read as; its invoice data against the invoice read.
@@ -244,7 +251,7 @@ def process_document(
         first = doc.pages[unit.page_span[0] - 1] if unit.page_span else (doc.pages[0] if doc.pages else None)
         unit.checks += run.stage("quality", lambda u=unit, f=first: check_quality(  # type: ignore[misc]
             u, kind, f.image if f is not None else None), list[CheckResult]())
-    if (row is None or not row.paper) and doc.media_type != "application/pdf":
+    if doc.pages and (row is None or row.scene) and doc.media_type != "application/pdf":
         # Any picture that is not a document is fingerprinted: a copied photo is a copy whatever it was
         # classified as (a tight crop of a storefront can read as "other").
         result.fingerprint = run.stage("fingerprint", lambda: photo_fingerprint(doc.pages[0].image), None)

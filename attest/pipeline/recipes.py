@@ -19,6 +19,7 @@ from attest.extract.invoice import extract_invoice
 from attest.extract.licence import extract_licence
 from attest.extract.seal import Seal
 from attest.extract.shop import extract_shop
+from attest.extract.statement import extract_statement
 from attest.forensics.glyphs import check_glyph_size
 from attest.patterns.fingerprint import contract_fingerprint
 from attest.schemas.checks import CheckResult
@@ -29,6 +30,7 @@ from attest.verify import check_invoice
 from attest.verify.contract import check_contract
 from attest.verify.licence import check_licence
 from attest.verify.seals import check_seal_party
+from attest.verify.statement import check_statement
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Reading:
 
 @dataclass(frozen=True)
 class Recipe:
-    extract: Callable[[Reading], BaseModel]
+    extract: Callable[[Reading], BaseModel | None]
     verify: Callable[[Any, Reading], list[CheckResult]] = lambda _ev, _r: []
     fingerprint: Callable[[Any, Reading], Fingerprint] | None = None
 
@@ -69,4 +71,6 @@ RECIPES: dict[str, Recipe] = {
                        verify=lambda ev, r: check_contract(ev, r.seals, document_id=r.document_id, today=r.today),
                        fingerprint=lambda ev, r: contract_fingerprint(r.pages, ev)),
     "shop_photo": Recipe(lambda r: extract_shop(r.pages[0], r.doc.exif)),
+    "statement": Recipe(lambda r: extract_statement(r.doc.table) if r.doc.table is not None else None,
+                        verify=lambda ev, r: check_statement(ev, document_id=r.document_id)),
 }

@@ -17,8 +17,10 @@ from attest.schemas.llm import LlmReport
 from attest.schemas.ocr import OcrPage
 from attest.schemas.shop import ShopPhotoEvidence
 from attest.schemas.signals import ImageSignals
+from attest.schemas.statement import StatementEvidence
+from attest.schemas.table import TableFile
 
-DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "other"]
+DocumentKind = Literal["invoice", "contract", "business_license", "shop_photo", "statement", "other"]
 # The kinds a document can be read as (each a row of `attest/data/kinds.yaml`, which must cover them); `other`
 # is what nothing fits.
 EVIDENCE_KINDS: tuple[DocumentKind, ...] = tuple(k for k in get_args(DocumentKind) if k != "other")
@@ -44,6 +46,8 @@ class Document(BaseModel):
     pages: list[PageImage]
     exif: dict[str, str] = Field(default_factory=dict)
     einvoice: EInvoiceFile | None = Field(None, description="An e-invoice file's own data and signatures (OFD).")
+    table: TableFile | None = Field(None, description="A tabular upload's cells (a statement as CSV, XLS or XLSX); "
+                                                      "such a document has no pages.")
 
 
 class StageError(BaseModel):
@@ -86,6 +90,7 @@ class DocumentResult(BaseModel):
     licence: LicenceEvidence | None = None
     contract: ContractEvidence | None = None
     shop: ShopPhotoEvidence | None = None
+    statement: StatementEvidence | None = None
     seals: list[SealInfo] = Field(default_factory=list)
     signals: ImageSignals | None = None
     fingerprint: Fingerprint | None = Field(None, description="What the known-pattern store keeps of it.")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
+import pytest
 
 from attest.audit.chain import load_jsonl, verify_chain
 from attest.audit.replay import replay
@@ -83,6 +87,37 @@ def test_errors_are_problem_json_and_nothing_stored_is_lost(live: Live) -> None:
         assert len(got["documents"]) == 1  # refused requests stored nothing, the earlier upload is intact
         assert c.post(f"/v1/applications/{app['id']}/submit", headers=headers).status_code == 202
         assert wait_decided(c, app["id"], headers)["documents"][0]["status"] == "done"
+
+
+def test_a_statement_export_is_read_and_hostile_tables_are_refused_storing_nothing(live: Live) -> None:
+    flows = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "flows"
+    if not flows.is_dir():
+        pytest.skip("shared/realdocs/flows not beside the checkout")
+    headers = live.key(live.tenant())
+    with httpx.Client(base_url=live.url, timeout=60) as c:
+        m = c.post("/v1/merchants", json=SELLER, headers=headers).json()
+        app = c.post("/v1/applications", json={"merchant_id": m["id"]}, headers=headers).json()
+        good = ("files", ("bank.csv", (flows / "boc_debit.csv").read_bytes(), "text/csv"))
+        book = zipfile.ZipFile(flows / "wechat_records.xlsx")
+        macro = io.BytesIO()
+        with zipfile.ZipFile(macro, "w") as z:
+            for name in book.namelist():
+                z.writestr(name, book.read(name))
+            z.writestr("xl/vbaProject.bin", b"\0" * 64)
+        for name, data, status, kind in [
+                ("macro.xlsx", macro.getvalue(), 422, "input-table-macros"),
+                ("bad.csv", b"a,b\n\xff\xfe\xff,c\n1,2\n", 422, "input-table-undecodable"),
+                ("huge.csv", b"a,b\n" + b"1,2\n" * 200_001, 413, "input-table-too_large")]:
+            r = c.post(f"/v1/applications/{app['id']}/documents", files=[good, ("files", (name, data, "x/y"))],
+                       headers=headers)
+            assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (status, kind), r.text
+        assert c.get(f"/v1/applications/{app['id']}", headers=headers).json()["documents"] == []
+        assert c.post(f"/v1/applications/{app['id']}/documents", files=[good], headers=headers).status_code == 202
+        assert c.post(f"/v1/applications/{app['id']}/submit", headers=headers).status_code == 202
+        doc = wait_decided(c, app["id"], headers)["documents"][0]
+        assert (doc["status"], doc["kind"]) == ("done", "statement")
+        read = c.get(f"/v1/documents/{doc['id']}", headers=headers).json()["result"]["statement"]
+        assert read["transactions"]["value"] == 17 and read["total_in"]["value"] == "9821.00"
 
 
 def test_idempotency_key_replays_the_first_response(live: Live) -> None:

@@ -16,7 +16,7 @@ from ..conftest import SAMPLES
 
 def test_every_evidence_kind_has_exactly_one_row_and_one_recipe() -> None:
     assert sorted(RECIPES) == sorted(kinds()) == sorted(EVIDENCE_KINDS)
-    assert {r.evidence for r in kinds().values()} == {"invoice", "licence", "contract", "shop"}
+    assert {r.evidence for r in kinds().values()} == {"invoice", "licence", "contract", "shop", "statement"}
 
 
 def test_classification_is_timed() -> None:

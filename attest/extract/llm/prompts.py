@@ -37,6 +37,8 @@ class Rendered:
 def prompt_for(kind: str) -> Prompt:
     """The prompt the kind's registry row names; a malformed file is a packaging error and raises `ValueError`."""
     name = kinds()[kind].prompt
+    if name is None:
+        raise ValueError(f"kind {kind} is not read by a model: it has no prompt")
     text = resources.files("attest.prompts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     missing = {"name", "version", "kind", "schema", "system", "user"} - set(data)

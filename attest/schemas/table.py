@@ -1,0 +1,20 @@
+"""A tabular upload (a statement exported as CSV, XLS or XLSX) as read: every sheet's cells as text."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class Sheet(BaseModel):
+    name: str
+    rows: list[list[str]]
+
+
+class TableFile(BaseModel):
+    """A tabular upload as read: its format, the text encoding of a CSV, and every sheet's cells as text."""
+
+    format: Literal["csv", "xls", "xlsx"]
+    encoding: str | None = None
+    sheets: list[Sheet]
