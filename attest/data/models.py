@@ -318,6 +318,7 @@ class StatementsFile(Spec):
     account_labels: list[str]
     period_labels: list[str]
     sheet_period: Regex
+    footer_words: list[str]
     summary: StatementSummary
     institutions: dict[str, list[str]]
 

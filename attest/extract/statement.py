@@ -74,6 +74,22 @@ def _summary(lines: list[str], spec: dict[str, Any]) -> PrintedSummary | None:
     return out if out != PrintedSummary() else None
 
 
+def _footer(sheet: Sheet, cols: Columns, printed: PrintedSummary | None, spec: dict[str, Any]
+            ) -> PrintedSummary | None:
+    """The totals a footer row prints under the in and out columns (`人民币合计`, `合计金额`)."""
+    for row in sheet.rows[cols.header_row + 1:]:
+        first = next((squash(c) for c in row if c.strip()), "")
+        if not any(w in first for w in spec["footer_words"]):
+            continue
+        got_in, got_out = number(cols.get(row, "amount_in")), number(cols.get(row, "amount_out"))
+        if got_in is None and got_out is None:
+            continue
+        out = printed.model_copy() if printed is not None else PrintedSummary()
+        out.in_amount, out.out_amount = got_in, got_out
+        return out
+    return printed
+
+
 def _institution(text: str, spec: dict[str, Any]) -> str | None:
     return next((name for name, words in spec["institutions"].items() if any(w in text for w in words)), None)
 
@@ -120,7 +136,7 @@ def extract_statement(table: TableFile) -> StatementEvidence | None:
         return None
     sheet, cols, rows, _card, _hint = found
     lines = _lines(sheet, cols)
-    ev = StatementEvidence(rows=rows, printed=_summary(lines, spec))
+    ev = StatementEvidence(rows=rows, printed=_footer(sheet, cols, _summary(lines, spec), spec))
     where = f"{sheet.name}!r1-r{cols.header_row + 1}"  # the lines above the table, and its header
     if holder := _labelled(lines, spec["holder_labels"]):
         ev.holder_name = _field(holder[0], where, holder[1])

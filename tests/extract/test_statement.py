@@ -4,6 +4,7 @@ layouts and three encodings, and each check reporting what the statement itself 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,18 @@ def test_every_real_export_reads_to_its_labels() -> None:
     misses = {r["file"]: {n: v[:2] for n, v in r["fields"].items() if not v[2]} for r in rows}
     assert {f: m for f, m in misses.items() if m} == {}
     assert all(name in rows[0]["fields"] for name in BAR)
+
+
+def test_the_checks_agree_with_what_each_real_file_is() -> None:
+    """Each file's own inconsistencies, as its label records them (computed from the rows, edited by the fixtures'
+    authors): a balance chain that breaks is a fail, a printed summary (header or 合计 footer) that disagrees with
+    the rows a warn, and a file that prints neither gets neither check."""
+    verdicts = {"pass": True, "fail": False, "warn": False, None: None}
+    for entry in json.loads((FLOWS / "labels.json").read_text(encoding="utf-8")):
+        checks = {c.code: c.severity for c in _read(FLOWS / entry["file"], entry["file"]).checks}
+        said = (verdicts[checks.get("statement.balance_chain")], verdicts[checks.get("statement.summary")])
+        assert said == (entry["checks"]["running_balance_continuous"], entry["checks"]["summary_matches_rows"]), \
+            entry["file"]
 
 
 def test_a_real_export_is_a_statement_through_the_pipeline() -> None:

@@ -81,11 +81,14 @@ def test_every_kind_holds_its_floor(which: str, scored: dict[str, list[FileScore
 @pytest.mark.slow
 @pytest.mark.parametrize("which", SETS)
 def test_genuine_real_documents_raise_no_fail_and_are_read(which: str, scored: dict[str, list[FileScore]]) -> None:
-    """Real documents are genuine: no `fail`, and none that was read is reported unreadable."""
+    """Real documents are genuine: no `fail`, and none that was read is reported unreadable. The statement
+    exports are real formats with hand-edited content (their README): their checks are held to their labels'
+    own verdicts instead (tests/extract/test_statement.py)."""
     for s in scored[which]:
         if s.got_kind.startswith("refused"):
             continue
-        assert s.fails == [], (s.file, s.fails)
+        if s.kind != "statement":
+            assert s.fails == [], (s.file, s.fails)
         assert "quality.unreadable" not in s.quality, s.file
 
 
