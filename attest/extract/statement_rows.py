@@ -159,8 +159,6 @@ def read_rows(sheet: Sheet, cols: Columns, *, card: bool, month_hint: tuple[int,
     out = []
     for offset, row in enumerate(body):
         day = _day(cols.get(row, "date") or cols.get(row, "time"), month_hint)
-        if day is None and cols.get(row, "date") == "" and "time" in cols.at:
-            day = _day(cols.get(row, "time"), month_hint)
         if day is None:
             # A card statement leaves 交易日 blank on repayments: the posting date beside it stands in.
             day = next((d for c in row if (d := _day(c, month_hint)) is not None), None) if card else None
