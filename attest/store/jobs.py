@@ -34,8 +34,13 @@ def enqueue(session: Session, kind: str, target_id: str) -> None:
 
 def assess_when_ready(s: Session, application_id: str) -> bool:
     """Enqueue the assessment of a submitted application once its every document is final (once per round);
-    the one place that decides an application is ready, for the submit route and the worker alike."""
-    app = s.get(Application, application_id)
+    the one place that decides an application is ready, for the submit route and the worker alike.
+
+    The application's row is locked first (PostgreSQL; SQLite has one writer anyway): a submit and the last
+    document's reading that commit at the same moment would otherwise each see the other's state from before it
+    and neither enqueue, leaving the application submitted for ever (a statement read in milliseconds showed it)."""
+    app = s.scalars(select(Application).where(Application.id == application_id).with_for_update()
+                    .execution_options(populate_existing=True)).one_or_none()
     if app is None or app.status != "submitted":
         return False
     statuses = s.scalars(select(Document.status).where(Document.application_id == application_id)).all()
