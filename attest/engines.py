@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from attest.data.spec import problems
 from attest.errors import EngineUnavailable, KnowledgeError
 from attest.extract.llm import LlmClient, build_client
 from attest.pipeline import Engines
@@ -28,8 +29,7 @@ def _checked(name: str, load: Callable[[], object]) -> None:
     try:
         load()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise KnowledgeError(f"attest/data/{name}.yaml: {problems}") from exc
+        raise KnowledgeError(f"attest/data/{name}.yaml: {problems(exc)}") from exc
     except ValueError as exc:
         raise KnowledgeError(f"attest/data/{name}.yaml: {exc}") from exc
 

@@ -102,11 +102,6 @@ def kinds() -> dict[str, KindRow]:
     return rows
 
 
-def kind(name: str) -> KindRow | None:
-    """The row of a kind; None for `other` (nothing fits) or an unknown name."""
-    return kinds().get(name)
-
-
 def evidence_of(result: DocumentResult) -> tuple[KindRow, BaseModel] | None:
     """The kind and evidence a result carries, whichever kind it is; None when nothing was read."""
     for row in kinds().values():

@@ -14,7 +14,7 @@ from attest.patterns.store import PatternStore, Submission
 from attest.pipeline import assess_application
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
-from attest.schemas.document import DocumentResult
+from attest.schemas.document import DocumentResult, units_of
 from attest.score import Policy
 
 
@@ -30,15 +30,10 @@ def submission(merchant: MerchantProfile, application: str, at: datetime) -> Sub
                       application=application, submitted_at=at.isoformat())
 
 
-def units(documents: Sequence[DocumentResult]) -> list[DocumentResult]:
-    """The documents as evidence: a file of several invoices stands for each of them."""
-    return [unit for d in documents for unit in d.units()]
-
-
 def remember(patterns: PatternStore, merchant: MerchantProfile, documents: Sequence[DocumentResult], *,
              application: str, at: datetime) -> None:
     """Store every unit of an application in the pattern store (idempotent: a re-run stores nothing twice)."""
-    patterns.remember(submission(merchant, application, at), units(documents))
+    patterns.remember(submission(merchant, application, at), units_of(documents))
 
 
 def decide(merchant: MerchantProfile, documents: Sequence[DocumentResult], *, application: str, at: datetime,
@@ -53,7 +48,7 @@ def decide(merchant: MerchantProfile, documents: Sequence[DocumentResult], *, ap
     assessment = assess_application(merchant, documents, policy=policy, patterns=patterns, submission=sub,
                                     recorded_checks=recorded_checks)
     if patterns is not None and recorded_checks is None:
-        patterns.remember(sub, units(documents))
+        patterns.remember(sub, units_of(documents))
     if trail is None:
         events = record_application(merchant, documents, assessment, at=at)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from attest.data import load
 
@@ -15,6 +15,11 @@ class Spec(BaseModel):
 
 
 S = TypeVar("S", bound=Spec)
+
+
+def problems(exc: ValidationError) -> str:
+    """Each wrong key as `dotted.path: what is wrong`, joined: how a refused knowledge file or policy is told."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
 
 
 def validated(name: str, model: type[S]) -> S:

@@ -109,7 +109,7 @@ def _balances(rows: list[Transaction]) -> tuple[Decimal, Decimal] | None:
     return before, last.balance
 
 
-def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction], bool, tuple[int, int] | None] | None:
+def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction]] | None:
     """The sheet whose table reads into the most transactions (a workbook may carry a copy or a cover sheet)."""
     spec = load("statements")
     best = None
@@ -124,7 +124,7 @@ def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction], bo
         hint = (int(month.group(1)), int(month.group(2))) if month else None
         rows = read_rows(sheet, cols, card=card, month_hint=hint)
         if best is None or len(rows) > len(best[2]):
-            best = (sheet, cols, rows, card, hint)
+            best = (sheet, cols, rows)
     return best
 
 
@@ -134,7 +134,7 @@ def extract_statement(table: TableFile) -> StatementEvidence | None:
     found = _best_sheet(table)
     if found is None:
         return None
-    sheet, cols, rows, _card, _hint = found
+    sheet, cols, rows = found
     lines = _lines(sheet, cols)
     ev = StatementEvidence(rows=rows, printed=_footer(sheet, cols, _summary(lines, spec), spec))
     where = f"{sheet.name}!r1-r{cols.header_row + 1}"  # the lines above the table, and its header

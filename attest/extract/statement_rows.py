@@ -97,57 +97,43 @@ def _currency(text: str, spec: dict[str, Any]) -> str | None:
     return None
 
 
-def _direction_word(text: str, spec: dict[str, Any]) -> Direction | None:
-    word = squash(text)
+def _way_of(text: str, words: dict[str, list[str]]) -> Direction | None:
+    """The way a word says, by its start (`收入`, `贷 Cr`, `退货 美团`), from a table of words per way."""
+    word = squash(text).lstrip("（(")
     ways: tuple[Direction, ...] = ("neutral", "in", "out")
-    for way in ways:
-        if any(word.startswith(w) for w in spec["directions"][way]):
-            return way
-    return None
-
-
-def _memo_direction(memo: str, spec: dict[str, Any]) -> Direction | None:
-    word = squash(memo).lstrip("（(")
-    ways: tuple[Direction, ...] = ("in", "out")
-    for way in ways:
-        if any(word.startswith(w) for w in spec["memo_directions"][way]):
-            return way
-    return None
+    return next((way for way in ways if any(word.startswith(w) for w in words.get(way, ()))), None)
 
 
 @dataclass(frozen=True)
-class Reading:
-    """How the rows of one table say their direction."""
+class Signs:
+    """How the rows of one table sign their amounts."""
 
     card: bool  # a card statement: a positive signed amount is spending
     unsigned: bool  # no amount is negative: the memo's first word says the way, where it names one
 
 
-def _way_and_amount(row: list[str], cols: Columns, how: Reading, spec: dict[str, Any]
+def _way_and_amount(row: list[str], cols: Columns, signs: Signs, spec: dict[str, Any]
                     ) -> tuple[Direction, Decimal] | None:
     if "amount_in" in cols.at or "amount_out" in cols.at:
         got_in, got_out = number(cols.get(row, "amount_in")), number(cols.get(row, "amount_out"))
-        if got_in:
+        if got_in:  # the column holding a non-zero amount says the way
             return "in", abs(got_in)
         if got_out:
             return "out", abs(got_out)
-        if got_in is None and got_out is None and "amount" not in cols.at:
-            return None
-        if "amount" not in cols.at:
-            return ("in", Decimal(0)) if got_in is not None else ("out", Decimal(0))
+        if "amount" not in cols.at:  # nothing moved: a zero row where a column printed 0, else no row at all
+            return None if got_in is None and got_out is None else ("in" if got_in is not None else "out",
+                                                                     Decimal(0))
     amount = number(cols.get(row, "amount"))
     if amount is None:
         return None
     if "direction" in cols.at:
-        way = _direction_word(cols.get(row, "direction"), spec)
-        return (way or "neutral"), abs(amount)
+        return _way_of(cols.get(row, "direction"), spec["directions"]) or "neutral", abs(amount)
     # No amount signed: the memo's first word (消费, 退货, 还款) is what says the way, where it says one.
-    memo_way = _memo_direction(cols.get(row, "memo"), spec) if how.unsigned else None
+    memo_way = _way_of(cols.get(row, "memo"), spec["memo_directions"]) if signs.unsigned else None
     if memo_way is not None:
         return memo_way, abs(amount)
-    if how.card:
-        return ("in" if amount < 0 else "out"), abs(amount)
-    return ("out" if amount < 0 else "in"), abs(amount)
+    spending = amount >= 0 if signs.card else amount < 0
+    return ("out" if spending else "in"), abs(amount)
 
 
 def read_rows(sheet: Sheet, cols: Columns, *, card: bool, month_hint: tuple[int, int] | None) -> list[Transaction]:
@@ -155,14 +141,14 @@ def read_rows(sheet: Sheet, cols: Columns, *, card: bool, month_hint: tuple[int,
     spec = load("statements")
     body = sheet.rows[cols.header_row + 1:]
     signed = [number(cols.get(r, "amount")) for r in body] if "amount" in cols.at else []
-    how = Reading(card=card, unsigned=not any(a is not None and a < 0 for a in signed))
+    signs = Signs(card=card, unsigned=not any(a is not None and a < 0 for a in signed))
     out = []
     for offset, row in enumerate(body):
         day = _day(cols.get(row, "date") or cols.get(row, "time"), month_hint)
         if day is None:
             # A card statement leaves 交易日 blank on repayments: the posting date beside it stands in.
             day = next((d for c in row if (d := _day(c, month_hint)) is not None), None) if card else None
-        got = _way_and_amount(row, cols, how, spec)
+        got = _way_and_amount(row, cols, signs, spec)
         if day is None or got is None:
             continue
         way, amount = got

@@ -87,8 +87,7 @@ def _checked_size(rows: list[list[str]], limits: LimitSettings, what: str) -> li
 
 
 def _read_csv(data: bytes, limits: LimitSettings) -> TableFile:
-    check_table(data, CSV, limits)  # before splitting it all into cells
-    text, encoding = _decode(data)
+    text, encoding = _csv_text(data, limits)
     lines = text.splitlines()
     delimiter = _delimiter(lines[:400]) or ","
     try:
@@ -130,9 +129,15 @@ def check_table(data: bytes, media_type: str, limits: LimitSettings) -> None:
         if _macros_in_ole(data):
             raise TableMacros("the workbook carries macros (VBA)")
     else:
-        text, _ = _decode(data)
-        if text.count("\n") > limits.table_max_rows:
-            raise TableTooLarge(f"the CSV holds over {limits.table_max_rows:,} lines")
+        _csv_text(data, limits)
+
+
+def _csv_text(data: bytes, limits: LimitSettings) -> tuple[str, str]:
+    """The CSV's text and encoding, refused before it is split into cells when it holds too many lines."""
+    text, encoding = _decode(data)
+    if text.count("\n") > limits.table_max_rows:
+        raise TableTooLarge(f"the CSV holds over {limits.table_max_rows:,} lines")
+    return text, encoding
 
 
 def _read_workbook(data: bytes, media_type: str, limits: LimitSettings) -> TableFile:

@@ -9,7 +9,7 @@ from attest.patterns.checks import pattern_checks
 from attest.patterns.store import PatternStore, Submission
 from attest.schemas.checks import CheckResult
 from attest.schemas.decision import Assessment, MerchantProfile
-from attest.schemas.document import DocumentResult
+from attest.schemas.document import DocumentResult, units_of
 from attest.score import Policy, score
 from attest.verify.application import check_application
 
@@ -32,7 +32,7 @@ def assess_application(
     application's fingerprints (`PatternStore.remember`) once it is decided.
     """
     # A file of several invoices stands for each of them: the parts are the documents from here on.
-    documents = [unit for d in documents for unit in d.units()]
+    documents = units_of(documents)
     window = policy.evidence.sales_window_days
     if recorded_checks is not None:
         app_checks = list(recorded_checks)

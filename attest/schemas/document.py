@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, get_args
 
@@ -112,3 +113,8 @@ class DocumentResult(BaseModel):
     def units(self) -> list[DocumentResult]:
         """The documents this result stands for as evidence: its parts when it was split, else itself."""
         return list(self.parts) or [self]
+
+
+def units_of(documents: Sequence[DocumentResult]) -> list[DocumentResult]:
+    """The documents as evidence: a file of several invoices stands for each of them."""
+    return [unit for d in documents for unit in d.units()]

@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from attest.data.spec import problems
 from attest.errors import AttestError
 from attest.findings import unknown_codes
 
@@ -128,8 +129,7 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise PolicyError(f"{source}: {problems}") from exc
+        raise PolicyError(f"{source}: {problems(exc)}") from exc
 
 
 def shipped_policies() -> list[str]:

@@ -21,12 +21,11 @@ from attest.schemas.checks import CheckResult
 from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import FILE_TEXT_ENGINES, OcrPage
 
-# What the picture looks like is said (`info` in the check catalogue: the app shows it at once); it only weighs on
-# the decision when the document could not be read for it (`unreadable`, `not_evidence`: `warn`) — the reading's
-# own confidence already discounts a figure read from a poor photo.
-
 
 def _say(code: str, doc: str, fields: list[str], **fmt: str) -> CheckResult:
+    # How the picture looks is `info` in the check catalogue (the app shows it at once); only a document that
+    # could not be read (`unreadable`, `not_evidence`) is a `warn` that weighs on the decision — the reading's own
+    # confidence already discounts a figure read from a poor photo.
     zh, en = load("quality")["messages"][code]
     return result(f"quality.{code}", "raised", zh.format(**fmt), en.format(**fmt),
                   doc=doc, fields=fields, **fmt)

@@ -13,22 +13,14 @@ from attest.api.problems import problem_of
 from attest.errors import ApplicationEmpty, ApplicationNotOpen, NotFound, TooManyDocuments
 from attest.store.db import Database, open_database
 from attest.store.intake import Upload, record_uploads, submit
-from attest.store.models import Application, Document, Job, Merchant, Tenant
+from attest.store.models import Document, Job
+
+from .conftest import new_application
 
 
 def _db(tmp_path: Path) -> tuple[Database, str]:
     db = open_database(None, tmp_path)
-    with db.session() as s:
-        tenant = Tenant(name="bank")
-        s.add(tenant)
-        s.flush()
-        merchant = Merchant(tenant_id=tenant.id, name="兰溪市悦济舫餐厅", uscc="92330781MA2EDMFU50")
-        s.add(merchant)
-        s.flush()
-        app = Application(tenant_id=tenant.id, merchant_id=merchant.id)
-        s.add(app)
-        s.flush()
-        return db, app.id
+    return db, new_application(db)
 
 
 def _mine(_tenant: str, _merchant: str) -> bool:

@@ -9,26 +9,20 @@ from sqlalchemy import select
 
 from attest.store.db import Database, migrate
 from attest.store.jobs import assess_when_ready
-from attest.store.models import Application, Document, Job, Merchant, Tenant
+from attest.store.models import Application, Document, Job
 
 from ..api.conftest import database  # noqa: F401 - the sqlite/postgresql fixture
+from .conftest import new_application
 
 
 def _application(db: Database) -> tuple[str, str]:
+    """An open application with one document still being read."""
+    app_id = new_application(db)
     with db.session() as s:
-        tenant = Tenant(name="bank")
-        s.add(tenant)
-        s.flush()
-        merchant = Merchant(tenant_id=tenant.id, name="面馆", uscc="92330781MA2EDMFU50")
-        s.add(merchant)
-        s.flush()
-        app = Application(tenant_id=tenant.id, merchant_id=merchant.id)
-        s.add(app)
-        s.flush()
-        doc = Document(application_id=app.id, sha256="a" * 64, filename="bill.csv", size=1, status="processing")
+        doc = Document(application_id=app_id, sha256="a" * 64, filename="bill.csv", size=1, status="processing")
         s.add(doc)
         s.flush()
-        return app.id, doc.id
+        return app_id, doc.id
 
 
 def test_a_submit_and_the_last_reading_together_enqueue_the_assessment_once(database: str) -> None:  # noqa: F811
