@@ -163,7 +163,7 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
         remember(store, merchant, docs, application=m["id"], at=at)
         apps.append((m, merchant, docs, at))
     for m, merchant, docs, at in apps:
-        decided = decide(merchant, docs, application=m["id"], at=at, policy=policy, patterns=store)
+        decided = decide(merchant, docs, application=m["id"], at=at, policy=policy, patterns=store, remembered=True)
         (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(decided.trail), encoding="utf-8")
         replayed = replay(decided.trail)
         (out / "applications" / f"{m['id']}.json").write_text(json.dumps({

@@ -38,16 +38,18 @@ def remember(patterns: PatternStore, merchant: MerchantProfile, documents: Seque
 
 def decide(merchant: MerchantProfile, documents: Sequence[DocumentResult], *, application: str, at: datetime,
            policy: Policy, patterns: PatternStore | None = None, trail: list[AuditEvent] | None = None,
-           recorded_checks: Sequence[CheckResult] | None = None) -> Decided:
+           recorded_checks: Sequence[CheckResult] | None = None, remembered: bool = False) -> Decided:
     """Assess an application, remember its units in the pattern store, and record the decision in its trail.
 
     `trail`: the application's earlier trail (a later round), to which this decision is appended; without it a
     fresh trail starts. `recorded_checks`: the application-level checks of a recorded decision, asked of
-    nothing again (replay). The documents' events carry the moment each was read; the decision, `at`."""
+    nothing again (replay). `remembered`: the store holds this application already (the evaluation remembers
+    every application before deciding any, so each is checked against all the others). The documents' events
+    carry the moment each was read; the decision, `at`."""
     sub = submission(merchant, application, at)
     assessment = assess_application(merchant, documents, policy=policy, patterns=patterns, submission=sub,
                                     recorded_checks=recorded_checks)
-    if patterns is not None and recorded_checks is None:
+    if patterns is not None and recorded_checks is None and not remembered:
         patterns.remember(sub, units_of(documents))
     if trail is None:
         events = record_application(merchant, documents, assessment, at=at)
