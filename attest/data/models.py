@@ -303,7 +303,19 @@ class StatementSummary(Spec):
 
 
 _ROLES = ("time", "date", "direction", "amount", "amount_in", "amount_out", "balance", "counterparty",
-          "counterparty_account", "memo", "status", "currency", "channel")
+          "counterparty_account", "memo", "status", "currency", "channel", "kind")
+
+
+# What a transaction can be (`statements.yaml categories`); scoring counts `takings` as business takings and
+# `debt_service` as what the merchant owes.
+CATEGORIES = ("takings", "own_transfer", "top_up", "loan", "debt_service", "refund", "interest", "personal",
+              "payroll", "tax", "suppliers", "neutral")
+
+
+class StatementCategory(Spec):
+    name: Literal[CATEGORIES]  # type: ignore[valid-type]
+    ways: list[Literal["in", "out", "neutral"]]
+    words: list[str] = Field(min_length=1)
 
 
 class StatementsFile(Spec):
@@ -321,6 +333,8 @@ class StatementsFile(Spec):
     footer_words: list[str]
     summary: StatementSummary
     institutions: dict[str, list[str]]
+    categories: list[StatementCategory]
+    category_defaults: dict[Literal["in", "out", "neutral"], Literal[CATEGORIES]]  # type: ignore[valid-type]
 
 
 class TrustAnchor(Spec):

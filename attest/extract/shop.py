@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cache
-from typing import Any
 
 from attest.data import load
 from attest.extract.invoice.common import field_of
 from attest.layout.geometry import Line
-from attest.layout.normalize import squash
+from attest.layout.normalize import fold, squash
 from attest.schemas.evidence import Field
 from attest.schemas.ocr import OcrPage
 from attest.schemas.shop import ShopPhotoEvidence
@@ -150,18 +149,6 @@ def extract_shop(page: OcrPage, exif: dict[str, str]) -> ShopPhotoEvidence:
         ev.gps = _exif_field(f"{exif['GPSLatitude']} {exif.get('GPSLatitudeRef', '')}, "
                              f"{exif['GPSLongitude']} {exif.get('GPSLongitudeRef', '')}", "GPS")
     return ev
-
-
-@cache
-def _to_simplified() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def fold(text: str) -> str:
-    """Text for matching: traditional characters as simplified (a sign's 羅曼羅蘭 is the registered 罗曼罗兰)."""
-    return str(_to_simplified().convert(squash(text)))
 
 
 def name_match(shop_name: str, merchant_name: str) -> int:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from attest.data import load
+from attest.extract.statement_categories import categorise
 from attest.extract.statement_rows import Columns, find_columns, number, read_rows, squash
 from attest.schemas.evidence import Field
 from attest.schemas.statement import PrintedSummary, StatementEvidence, Transaction
@@ -19,6 +20,7 @@ from attest.schemas.table import Sheet, TableFile
 
 _DATES = re.compile(r"(\d{4})[-/.年]?(\d{2})[-/.月]?(\d{2})")
 _MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
+_NOTE = re.compile(r"\s*\d+\s*[.、．]")  # a numbered note above a table: `1. 充值/提现…等交易，将计入中性交易`
 
 
 def _field(value: Any, where: str, raw: str | None = None) -> Field[Any]:
@@ -109,8 +111,9 @@ def _balances(rows: list[Transaction]) -> tuple[Decimal, Decimal] | None:
     return before, last.balance
 
 
-def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction]] | None:
-    """The sheet whose table reads into the most transactions (a workbook may carry a copy or a cover sheet)."""
+def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction], bool] | None:
+    """The sheet whose table reads into the most transactions (a workbook may carry a copy or a cover sheet), and
+    whether it is a credit card's."""
     spec = load("statements")
     best = None
     for sheet in table.sheets:
@@ -119,12 +122,13 @@ def _best_sheet(table: TableFile) -> tuple[Sheet, Columns, list[Transaction]] | 
             continue
         above = " ".join(_lines(sheet, cols)) + " " + sheet.name
         header = "".join(squash(c) for c in sheet.rows[cols.header_row])
-        card = any(w in above or w in header for w in spec["card_markers"])
+        titles = " ".join(line for line in _lines(sheet, cols) if not _NOTE.match(line)) + " " + sheet.name
+        card = any(w in titles or w in header for w in spec["card_markers"])
         month = _MONTH.search(above)
         hint = (int(month.group(1)), int(month.group(2))) if month else None
         rows = read_rows(sheet, cols, card=card, month_hint=hint)
         if best is None or len(rows) > len(best[2]):
-            best = (sheet, cols, rows)
+            best = (sheet, cols, rows, card)
     return best
 
 
@@ -134,12 +138,14 @@ def extract_statement(table: TableFile) -> StatementEvidence | None:
     found = _best_sheet(table)
     if found is None:
         return None
-    sheet, cols, rows = found
+    sheet, cols, rows, card = found
     lines = _lines(sheet, cols)
     ev = StatementEvidence(rows=rows, printed=_footer(sheet, cols, _summary(lines, spec), spec))
     where = f"{sheet.name}!r1-r{cols.header_row + 1}"  # the lines above the table, and its header
     if holder := _labelled(lines, spec["holder_labels"]):
         ev.holder_name = _field(holder[0], where, holder[1])
+    categorise(rows, [cols.get(sheet.rows[t.row - 1], "kind") or None for t in rows], holder[0] if holder else None,
+               card=card)
     if account := _labelled(lines, spec["account_labels"]):
         ev.account_no = _field(account[0], where, account[1])
     if period := _period(lines, sheet.name, spec):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
 
 _FULL_TO_HALF = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULL_TO_HALF[0x3000] = 0x20
@@ -56,3 +58,17 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return Decimal(text.replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
+
+
+@cache
+def _to_simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Text for matching names: squashed, traditional characters as simplified. OCR models read some simplified
+    characters in their traditional form (黄 as 黃), and signs print names traditionally (羅曼羅蘭 for the registered
+    罗曼罗兰): one person or one business either way."""
+    return str(_to_simplified().convert(squash(text)))

@@ -29,6 +29,9 @@ class Transaction(BaseModel):
     memo: str | None = None
     channel: str | None = None
     status: str | None = None
+    category: str | None = PydField(None, description=(
+        "What the transaction is (data/statements.yaml categories): `takings`, `own_transfer`, `top_up`, `loan`, "
+        "`debt_service`, `refund`, `interest`, `personal`, `payroll`, `tax`, `suppliers` or `neutral`."))
 
 
 class PrintedSummary(BaseModel):

@@ -19,6 +19,7 @@ from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.verify.application_spec import InvoiceBurst, application_spec
+from attest.verify.flows import check_flows
 from attest.verify.roles import role_of
 
 
@@ -147,4 +148,5 @@ def check_application(merchant: MerchantProfile, documents: Sequence[DocumentRes
     sales = sales_in_window(merchant, documents, window_days)
     return [*_identity(merchant, documents, spec.identity.same_name), *_dates(documents),
             *_velocity(merchant, sales, spec.invoice_burst),
-            *_declared(merchant, sales, spec.declared.declared_vs_evidenced, window_days)]
+            *_declared(merchant, sales, spec.declared.declared_vs_evidenced, window_days),
+            *check_flows(merchant, documents, spec)]

@@ -1,0 +1,30 @@
+"""What each transaction of a statement is — business takings, an own transfer, a top-up, a loan, a repayment, a
+refund, payroll, a supplier, a tax — told by the words the row prints (`data/statements.yaml categories`), so
+that scoring counts takings as takings and never a loan, a refund or the holder's own money moving."""
+
+from __future__ import annotations
+
+from attest.data import load
+from attest.extract.statement_rows import squash
+from attest.schemas.statement import Transaction
+
+
+def category_of(row: Transaction, kind: str | None, holder: str | None, *, card: bool) -> str:
+    """The row's category: its counterparty being the holder, else the first category whose words it prints,
+    else its direction's default; on a credit card, money in that no category names repays the card."""
+    spec = load("statements")
+    if holder and row.counterparty and squash(row.counterparty) == squash(holder) and row.direction != "neutral":
+        return "own_transfer"
+    text = squash(" ".join(t for t in (row.memo, row.counterparty, kind) if t))
+    for category in spec["categories"]:
+        if row.direction in category["ways"] and any(w in text for w in category["words"]):
+            return str(category["name"])
+    if card and row.direction == "in":
+        return "own_transfer"
+    return str(spec["category_defaults"][row.direction])
+
+
+def categorise(rows: list[Transaction], kinds: list[str | None], holder: str | None, *, card: bool) -> None:
+    """Set each row's category in place (`kinds[i]` is the export's own kind column for row i, if it has one)."""
+    for row, kind in zip(rows, kinds, strict=True):
+        row.category = category_of(row, kind, holder, card=card)
