@@ -78,7 +78,7 @@ def test_assess_replay_and_the_pattern_store_across_two_merchants(tmp_path: Path
     seller = _merchant(tmp_path, "didi", "滴滴出行科技有限公司", "911201163409833307")
     out = run("assess", "--merchant", str(seller), pdf, "--trail", str(tmp_path / "didi.jsonl"))
     assert out.returncode == 0, out.stderr
-    assert "policy credit-v4" in out.stdout and "dup.invoice" not in out.stdout
+    assert "policy credit-v5" in out.stdout and "dup.invoice" not in out.stdout
     replayed = run("replay", str(tmp_path / "didi.jsonl"))
     assert replayed.returncode == 0 and "identical" in replayed.stdout, replayed.stdout + replayed.stderr
     # Another business submits the same invoice as its own: it is not a party, so it fails.

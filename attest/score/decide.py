@@ -12,8 +12,9 @@ from attest.schemas.decision import Contribution, Decision, MerchantProfile, Out
 from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import InvoiceEvidence
 from attest.score.features import Features, compute_features
+from attest.score.flow_features import compute_flow_features
 from attest.score.other_features import compute_other_features
-from attest.score.policy import OPTIONAL_FEATURES, Bin, Policy
+from attest.score.policy import FLOW_FEATURES, OPTIONAL_FEATURES, Bin, Policy
 from attest.score.spec import score_spec
 
 
@@ -66,13 +67,24 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
         other = compute_other_features(merchant, documents, checks, policy)
         features.values.update(other.values)
         features.refs.update(other.refs)
+    if any(name in policy.features for name in FLOW_FEATURES):
+        flows = compute_flow_features(merchant, documents, checks, policy)
+        features.values.update(flows.values)
+        features.refs.update(flows.refs)
+        features.any_doubt = features.any_doubt or flows.doubtful
+        features.reasons += flows.reasons
     contributions = _contributions(features, policy)
     points = sum(c.points for c in contributions)
     trust = _trust(points, policy)
-    raw = features.values["verified_annual_sales"] * policy.uplift.share_of_annual_sales * trust
+    # The uplift rests on the best-evidenced base (invoiced sales or verified takings); the first listed wins a tie.
+    bases = policy.uplift.bases
+    base = max(bases, key=lambda name: (features.values[name], -list(bases).index(name)))
+    raw = features.values[base] * policy.uplift.share_of_annual_sales * trust
     uplift, cap_reasons = _capped(raw, merchant, policy)
     reasons = [c.reason_code for c in contributions] + cap_reasons
     reasons += sorted({r for u in features.uses for r in u.reasons}) + features.reasons
+    if base != next(iter(bases)):
+        reasons.append(f"BASED_ON_{base.upper()}")
     outcome: Outcome = "auto_approve"
     raised = {c.code for c in checks if c.severity in ("warn", "fail")}
     held = sorted(raised & set(policy.outcomes.hold_codes))
@@ -83,7 +95,7 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     elif held:
         outcome, uplift = "review", Decimal(0)
         reasons += ["HELD_FOR_REVIEW", *(f"HELD:{code}" for code in held)]
-    elif features.values["verified_annual_sales"] == 0:
+    elif features.values[base] == 0:
         outcome, uplift = policy.outcomes.no_sales_means, Decimal(0)
     elif uplift == 0:
         # Sales exist but earn nothing under this policy (too little, or too little trust): say so.
@@ -106,7 +118,12 @@ def score(merchant: MerchantProfile, evidence: Sequence[tuple[str, InvoiceEviden
     if trust < 1:
         reasons.append("LOW_TRUST")
     told = _adverse()
-    adverse = [code for code in told if code in reasons]
+    # When one base decided, what the others lacked is not the reason: a noodle shop lending on its takings is
+    # not told it has no invoices.
+    unsaid = {c.reason_code for c in contributions if features.values[base] > 0
+              and any(c.feature == other or c.feature in speakers
+                      for other, speakers in bases.items() if other != base)}
+    adverse = [code for code in told if code in reasons and code not in unsaid]
     return Decision(
         outcome=outcome, uplift=uplift, new_limit=merchant.current_limit + uplift, points=points,
         trust_factor=trust, contributions=contributions, reason_codes=list(dict.fromkeys(reasons)),

@@ -53,8 +53,29 @@ class Evidence(BaseModel):
     min_confidence: float = Field(ge=0, le=1)
 
 
+class Flows(BaseModel):
+    """How operating flows count (a policy without this section reads none)."""
+
+    min_months: int = Field(ge=1, description="Months a statement must cover before its takings count at all.")
+    trim_share: Decimal = Field(ge=0, lt=Decimal("0.5"), description=(
+        "The share of months dropped from each end before the monthly takings are averaged."))
+    provenance: dict[Literal["export"], Decimal] = Field(description=(
+        "What a transaction is worth by where its statement came from: `export` is a file the merchant exported "
+        "(CSV, XLS, XLSX), the easiest to edit."))
+
+    @field_validator("provenance")
+    @classmethod
+    def _shares(cls, provenance: dict[str, Decimal]) -> dict[str, Decimal]:
+        if any(not 0 <= v <= 1 for v in provenance.values()):
+            raise ValueError("a provenance's worth is a share between 0 and 1")
+        return provenance
+
+
 class Uplift(BaseModel):
     share_of_annual_sales: Decimal = Field(gt=0, le=1)
+    bases: dict[str, list[str]] = Field(default_factory=lambda: {"verified_annual_sales": list[str]()}, description=(
+        "The features the uplift may rest on, each with the features that speak for it: the uplift is a share of "
+        "the largest base, and the reasons of the features speaking for a base that was not chosen are not told."))
     trust: list[Trust] = Field(min_length=1)
     max_uplift: Decimal = Field(ge=0)
     max_multiple_of_current_limit: Decimal = Field(ge=0)
@@ -93,9 +114,12 @@ class Outcomes(BaseModel):
         return self
 
 
-DEFAULT_POLICY = "credit-v4"
+DEFAULT_POLICY = "credit-v5"
 # Features a policy may add: read from licences, shop photos and contracts (attest/score/other_features.py).
 OPTIONAL_FEATURES = ("business_age_years", "physical_presence", "contract_backlog", "signed_einvoices")
+# Features read from operating flows (attest/score/flow_features.py); a policy naming any needs a `flows` section.
+FLOW_FEATURES = ("verified_annual_takings", "active_months", "distinct_payers", "takings_stability",
+                 "debt_service_cover", "corroborated_invoices")
 REQUIRED_FEATURES = ("verified_annual_sales", "sales_invoice_count", "counterparty_diversity",
                      "verified_annual_purchases")
 
@@ -107,14 +131,20 @@ class Policy(BaseModel):
     features: dict[str, Feature]
     uplift: Uplift
     outcomes: Outcomes
+    flows: Flows | None = None
 
     @model_validator(mode="after")
     def _known_features(self) -> Policy:
         missing = [f for f in REQUIRED_FEATURES if f not in self.features]
-        unknown = [f for f in self.features if f not in (*REQUIRED_FEATURES, *OPTIONAL_FEATURES)]
+        unknown = [f for f in self.features if f not in (*REQUIRED_FEATURES, *OPTIONAL_FEATURES, *FLOW_FEATURES)]
         if missing or unknown:
             raise ValueError(f"features missing: {missing or 'none'}; features attest cannot compute: "
                              f"{unknown or 'none'}")
+        if self.flows is None and any(f in self.features for f in FLOW_FEATURES):
+            raise ValueError("features read from operating flows need the policy's `flows` section")
+        named = {f for speakers in self.uplift.bases.values() for f in speakers} | set(self.uplift.bases)
+        if stray := sorted(named - set(self.features)):
+            raise ValueError(f"uplift.bases names features the policy does not score: {', '.join(stray)}")
         return self
 
 

@@ -46,13 +46,14 @@ def test_upload_submit_poll_decide_and_export(live: Live) -> None:
         assert {d["status"] for d in done["documents"]} == {"done"}
         assert {d["kind"] for d in done["documents"]} == {"invoice"}
         decision = done["decision"]
-        assert decision["policy_version"] == "credit-v4"
-        # Two invoices are too little verified sales to lend against under credit-v4: declined with its reasons,
-        # and the merchant is told the first of them.
+        assert decision["policy_version"] == "credit-v5"
+        # Two invoices are too little verified sales to lend against under credit-v5 (as under credit-v4): declined
+        # with its reasons, and the merchant is told the first of them. No statement: every flow feature is none.
         assert (decision["outcome"], decision["uplift"]) == ("decline", "0"), decision
         assert decision["reason_codes"] == ["SALES_MINIMAL", "INVOICES_FEW", "BUYERS_ONE", "PURCHASES_NONE",
                                             "LICENCE_NONE", "PREMISES_NONE", "BACKLOG_NONE", "SIGNED_EINVOICES_NONE",
-                                            "OUTSIDE_WINDOW",
+                                            "TAKINGS_NONE", "MONTHS_NONE", "PAYERS_NONE", "TAKINGS_ERRATIC",
+                                            "FLOWS_NONE", "CORROBORATED_NONE", "OUTSIDE_WINDOW",
                                             "INSUFFICIENT_EVIDENCE", "LOW_TRUST"]
         assert decision["top_reasons"][0].endswith("The verified evidence is not yet enough for an uplift under "
                                                    "this policy.")

@@ -62,7 +62,7 @@ def test_each_action_is_recorded_in_the_trail(db: Database, reviewers: None) -> 
         assert verify_chain(trail).ok and len(trail) == 3
         event = trail[-1]
         assert event.type == f"review.{kind}" and event.actor == "reviewer:li.na"
-        assert event.payload["scored_uplift"] == "20000" and event.payload["policy_version"] == "credit-v4"
+        assert event.payload["scored_uplift"] == "20000" and event.payload["policy_version"] == "credit-v5"
         assert app.version == 2 and app.reviewed_by == LI.id
     assert _app(db, cases["approve"]).review_uplift == Decimal("20000")
     assert _app(db, cases["adjust"]).review_uplift == Decimal("35000.50")
@@ -72,7 +72,7 @@ def test_each_action_is_recorded_in_the_trail(db: Database, reviewers: None) -> 
 
 
 @pytest.mark.parametrize(("action", "message"), [
-    # The cap: credit-v4 (as credit-v3) allows at most 1.0 × the current limit (50,000 here).
+    # The cap: credit-v5 (as credit-v3 and v4) allows at most 1.0 × the current limit (50,000 here).
     (ReviewAction("adjust", 1, uplift="50000.01", reason="超过政策上限的提额"), "at most 50000"),
     (ReviewAction("adjust", 1, uplift="0", reason="提额为零的情况"), "more than 0"),
     (ReviewAction("adjust", 1, uplift="-1", reason="提额为负数的情况"), "more than 0"),
