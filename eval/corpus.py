@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageEnhance
 
+from eval.corpus_flows import flows_documents
 from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.forge import EXPECTED, forge
 from eval.render.invoice import render_invoice_with_text
@@ -201,6 +202,12 @@ def _sales_truths(m: Merchant, rng: random.Random, spec: dict[str, Any], others:
     return [first] + [_sale(m, rng, spec) for _ in range(rng.randint(*spec["sales_invoices"]) - 1)]
 
 
+def _merchant_entry(m: Merchant, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": m.id, "name": m.name, "uscc": m.uscc, "industry": m.industry, "city_tier": m.city_tier,
+            "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud, "current_limit": str(m.current_limit),
+            "application_date": APPLICATION_DAY.isoformat(), "documents": docs}
+
+
 def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str = "merchants") -> dict[str, Any]:
     """Write the corpus and its manifest; returns the manifest."""
     rng = random.Random(seed)
@@ -210,6 +217,12 @@ def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str =
     for m in merchants:
         docs: list[dict[str, Any]] = []
         genuine_others = [o for o in merchants if o.fraud is None and o.id != m.id]
+        if spec.get("flows"):
+            docs = flows_documents(m, rng, {**spec, "application_day": APPLICATION_DAY,
+                                            "render_invoice": render_invoice_with_text},
+                                   seed, genuine_others, lambda *a: _save(out, *a), _entry, _shop_photo)
+            entries.append(_merchant_entry(m, docs))
+            continue
         for t in _sales_truths(m, rng, spec, genuine_others, seed):
             expected: tuple[str, str | None] | None = None
             if m.fraud in _FORGERY and not docs:
@@ -229,12 +242,7 @@ def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str =
                            total=(m.monthly_revenue * Decimal("0.05")).quantize(Decimal("0.01")))
             docs.append(_document(t, rng, "purchase", None, out, m, len(docs)))
         docs += _other_documents(m, rng, spec, out, seed, len(docs), genuine_others)
-        entries.append({
-            "id": m.id, "name": m.name, "uscc": m.uscc, "industry": m.industry, "city_tier": m.city_tier,
-            "monthly_revenue": str(m.monthly_revenue), "fraud": m.fraud, "current_limit": str(m.current_limit),
-            "application_date": APPLICATION_DAY.isoformat(),
-            "documents": docs,
-        })
+        entries.append(_merchant_entry(m, docs))
     manifest = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed, "population": population,
                 "merchants": entries}
     out.mkdir(parents=True, exist_ok=True)
