@@ -21,6 +21,7 @@ from attest.schemas.document import DocumentResult
 from attest.schemas.ocr import OcrPage
 from attest.score import load_policy
 from attest.store.models import Application, Document, Merchant, Reviewer
+from attest.web.flows import FlowsView, build_flows
 
 SEVERITIES = ("fail", "warn", "info", "pass")
 Box = tuple[float, float, float, float]
@@ -103,6 +104,7 @@ class CaseView:
     rules: ReviewRules
     review: dict[str, Any] | None
     reviewer_name: str | None
+    flows: FlowsView | None = None
 
     @property
     def closed(self) -> bool:
@@ -186,16 +188,20 @@ def _summary(e: AuditEvent) -> dict[str, Any]:
     return {}
 
 
-def build_case(s: Session, app: Application) -> CaseView:
+def build_case(s: Session, app: Application, *, flows_category: str | None = None,
+               flows_limit: int = 200) -> CaseView:
     merchant = s.get(Merchant, app.merchant_id)
     assert merchant is not None
     rows = s.scalars(select(Document).where(Document.application_id == app.id)
                      .order_by(Document.created_at, Document.id)).all()
     docs: list[DocView] = []
     by_sha: dict[str, DocView] = {}
+    read: list[tuple[str, str, DocumentResult]] = []
     for d in rows:
         view, result = _doc_view(d)
         docs.append(view)
+        if result is not None:
+            read.append((view.id, view.filename, result))
         by_sha[d.sha256] = view
         if result is not None:
             by_sha[result.document_id] = view  # a group's pages were read as one joined PDF
@@ -232,7 +238,9 @@ def build_case(s: Session, app: Application) -> CaseView:
         max_points = {name: f.bins[0].points for name, f in policy.features.items()}
         cap = uplift_cap(assessment)
     reviewer = s.get(Reviewer, app.reviewed_by) if app.reviewed_by else None
+    flows = build_flows(read, assessment.checks if assessment else [], assessment.merchant if assessment else None,
+                        category=flows_category, limit=flows_limit)
     return CaseView(app=app, merchant=merchant, docs=docs, assessment=assessment, checks=checks, timeline=timeline,
                     chain_ok=chain_ok, max_points=max_points, cap=cap, rules=load_review_rules(),
                     review=json.loads(app.review_json) if app.review_json else None,
-                    reviewer_name=reviewer.username if reviewer else None)
+                    reviewer_name=reviewer.username if reviewer else None, flows=flows)

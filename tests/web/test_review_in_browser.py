@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 # A message key left untranslated would show as itself, e.g. `case.points`.
 RAW_KEY = re.compile(r"\b(?:app|login|queue|case|action|state|outcome|severity|source|kind|field|feature|event|age|"
-                     r"error)\.[a-z_]+\b")
+                     r"category|error)\.[a-z_]+\b")
 
 
 def login(browser, site: Site, tenant: str, username: str = "li.na"):  # type: ignore[no-untyped-def]
