@@ -15,8 +15,10 @@ def generate(
     out: Annotated[Path, typer.Argument(help="Folder to write the corpus and manifest.json into.")],
     merchants: Annotated[int, typer.Option(help="How many synthetic merchants.")] = 200,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 0,
-    population: Annotated[str, typer.Option(help="`merchants` (every fraud kind) or `reuse` (half the merchants "
-                                                 "reuse another's invoice, photo or contract).")] = "merchants",
+    population: Annotated[str, typer.Option(help="`merchants` (every fraud kind), `reuse` (half the merchants "
+                                                 "reuse another's invoice, photo or contract) or `flows` (a year "
+                                                 "of operating flows and no invoices for most; faked flows).")
+                          ] = "merchants",
 ) -> None:
     """Generate synthetic merchants with hidden truth and the documents they would upload."""
     from eval.corpus import generate_corpus

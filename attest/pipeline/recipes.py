@@ -20,6 +20,7 @@ from attest.extract.licence import extract_licence
 from attest.extract.seal import Seal
 from attest.extract.shop import extract_shop
 from attest.extract.statement import extract_statement
+from attest.extract.statement_lines import table_of_pages
 from attest.forensics.glyphs import check_glyph_size
 from attest.patterns.fingerprint import contract_fingerprint
 from attest.schemas.checks import CheckResult
@@ -71,6 +72,8 @@ RECIPES: dict[str, Recipe] = {
                        verify=lambda ev, r: check_contract(ev, r.seals, document_id=r.document_id, today=r.today),
                        fingerprint=lambda ev, r: contract_fingerprint(r.pages, ev)),
     "shop_photo": Recipe(lambda r: extract_shop(r.pages[0], r.doc.exif)),
-    "statement": Recipe(lambda r: extract_statement(r.doc.table) if r.doc.table is not None else None,
+    # An export's rows as they are; a statement printed on pages (a PDF, a photo) from its lines put into rows.
+    "statement": Recipe(lambda r: extract_statement(r.doc.table if r.doc.table is not None
+                                                    else table_of_pages(r.pages)),
                         verify=lambda ev, r: check_statement(ev, document_id=r.document_id)),
 }

@@ -1,4 +1,5 @@
-"""A tabular upload (a statement exported as CSV, XLS or XLSX) as read: every sheet's cells as text."""
+"""A tabular upload (a statement exported as CSV, XLS or XLSX) as read: every sheet's cells as text. A statement
+printed on pages (a PDF, a photo) is put into the same form from its lines (`format: pages`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,6 @@ class Sheet(BaseModel):
 class TableFile(BaseModel):
     """A tabular upload as read: its format, the text encoding of a CSV, and every sheet's cells as text."""
 
-    format: Literal["csv", "xls", "xlsx"]
+    format: Literal["csv", "xls", "xlsx", "pages"]
     encoding: str | None = None
     sheets: list[Sheet]

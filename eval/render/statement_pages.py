@@ -1,0 +1,98 @@
+"""A bank statement printed on pages: a text PDF as online banking exports it (fpdf2, a CJK font embedded, the
+header repeated on every page), and the same pages drawn as pictures — what a branch prints and stamps, scanned
+or photographed. The columns are the bank layout's (`eval.render.statement`): date, time, currency, signed amount,
+balance, memo, counterparty; the holder, the account and the period above the table."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import UTC, datetime
+
+from PIL import Image, ImageDraw
+
+from attest.cn.fonts import cjk_font
+from eval.render.statement import StatementTruth, table_of
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+# Column left edges in millimetres on an A4 page, for each of the bank layout's seven columns.
+_COLUMNS_MM = (12, 36, 56, 70, 98, 128, 158)
+_ROWS_PER_PAGE = 38
+
+
+def _split(t: StatementTruth) -> tuple[list[list[str]], list[str], list[list[str]]]:
+    """The bank layout as (lines above the table, its header, its rows)."""
+    if t.layout != "bank":
+        raise ValueError("printed statements are drawn in the bank layout")
+    rows = table_of(t)
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "记账日期")
+    return rows[:at], rows[at], rows[at + 1:]
+
+
+def _pages(body: list[list[str]]) -> list[list[list[str]]]:
+    return [body[i:i + _ROWS_PER_PAGE] for i in range(0, len(body), _ROWS_PER_PAGE)] or [[]]
+
+
+def statement_pdf(t: StatementTruth) -> bytes:
+    """A text PDF: every value is text the PDF's own layer holds."""
+    from fpdf import FPDF
+
+    above, header, body = _split(t)
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))  # fixed: the same truth gives the same bytes
+    pdf.add_font("cjk", fname=FONT)
+    for n, rows in enumerate(_pages(body)):
+        pdf.add_page()
+        pdf.set_font("cjk", size=9)
+        y = 14.0
+        if n == 0:
+            for line in above:
+                pdf.text(12, y, " ".join(line))
+                y += 7
+        for x, text in zip(_COLUMNS_MM, header, strict=True):
+            pdf.text(x, y, text)
+        y += 6
+        for row in rows:
+            for x, text in zip(_COLUMNS_MM, row, strict=True):
+                pdf.text(x, y, text[:14])
+            y += 6.5
+    return bytes(pdf.output())
+
+
+def statement_images(t: StatementTruth, rng: random.Random, *, dpi: int = 160) -> list[Image.Image]:
+    """The pages as a branch prints them (A4 at `dpi`), a red stamp on the last."""
+    above, header, body = _split(t)
+    scale = dpi / 25.4
+    font = cjk_font(FONT, round(3.2 * scale))
+    out = []
+    pages = _pages(body)
+    for n, rows in enumerate(pages):
+        img = Image.new("RGB", (round(210 * scale), round(297 * scale)), (250, 249, 245))
+        d = ImageDraw.Draw(img)
+        y = 10.0
+        if n == 0:
+            for line in above:
+                d.text((12 * scale, y * scale), " ".join(line), font=font, fill=(25, 25, 25))
+                y += 7
+        for x, text in zip(_COLUMNS_MM, header, strict=True):
+            d.text((x * scale, y * scale), text, font=font, fill=(25, 25, 25))
+        d.line((10 * scale, (y + 5) * scale, 200 * scale, (y + 5) * scale), fill=(80, 80, 80), width=2)
+        y += 6.5
+        for row in rows:
+            for x, text in zip(_COLUMNS_MM, row, strict=True):
+                d.text((x * scale, y * scale), text[:14], font=font, fill=(25, 25, 25))
+            y += 6.5
+        if n == len(pages) - 1:  # the branch's stamp beside the last rows
+            cx, cy, r = 160 * scale, (y + 18) * scale, 17 * scale
+            d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(210, 40, 40), width=round(0.8 * scale))
+            d.text((cx - 9 * scale, cy - 2 * scale), "业务专用章", font=font, fill=(210, 40, 40))
+        out.append(img)
+    return out
+
+
+def photographed(img: Image.Image, rng: random.Random) -> bytes:
+    """A phone photo of a printed page: slightly turned, light falling off, JPEG."""
+    img = img.rotate(rng.uniform(-1.5, 1.5), expand=True, fillcolor=(120, 110, 95), resample=Image.Resampling.BICUBIC)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(80, 92))
+    return buf.getvalue()
