@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from attest.findings import result_refs
-from attest.patterns.keys import document_keys
+from attest.patterns.keys import document_keys, statement_keys
 from attest.patterns.photo_match import register
 from attest.patterns.spec import BenchmarkSpec, ContractSpec, PhotoSpec, TemplateSpec, patterns_spec
 from attest.patterns.store import Hit, PatternStore, Submission
@@ -25,6 +25,8 @@ from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.verify.application import per_month, sales_in_window, shares_trade_name
+from attest.verify.application_spec import application_spec
+from attest.verify.flows import same_party
 from attest.verify.roles import role_of
 
 
@@ -71,6 +73,45 @@ def _invoice_checks(store: PatternStore, merchant: MerchantProfile, sub: Submiss
                     "the other party to this invoice submitted it too" if other_party else
                     "a merchant that is not a party to this invoice submitted it too (that case fails)", refs,
                     **_other(h)))
+    return out
+
+
+def _statement_checks(store: PatternStore, merchant: MerchantProfile, sub: Submission,
+                      documents: Sequence[DocumentResult]) -> list[CheckResult]:
+    """Months of transactions another merchant submitted too. A statement holds one holder's money: where its
+    holder is this applicant (or its operator) and the other copy named the same holder, the copy is the other
+    merchant's problem (`holder`, info here; the other case fails its holder check). Where the two copies name
+    different holders, someone changed one: both cases are raised and linked, for a reviewer."""
+    spec = application_spec()
+    names = [merchant.name] + [d.licence.legal_representative.value for d in documents
+                               if d.licence is not None and d.licence.legal_representative is not None]
+    out = []
+    for doc in documents:
+        if doc.statement is None:
+            continue
+        keys = statement_keys(doc.statement)
+        months: defaultdict[tuple[str, str], list[Hit]] = defaultdict(list)
+        for h in store.find_keys(keys, exclude_application=sub.application):
+            if h.merchant != merchant.id:
+                months[(h.application, h.document)].append(h)
+        holder = doc.statement.holder_name.value if doc.statement.holder_name else ""
+        mine = bool(holder) and same_party(holder, names, spec.statement_holder.same_name)
+        for hits in months.values():
+            h = hits[0]
+            same_holder = bool(holder) and h.holder != "" and same_party(holder, [h.holder], 100)
+            shown = sorted({x.key.split(":")[1] for x in hits})
+            refs = [Ref(document=doc.document_id, field="rows"), Ref(document=h.document, field="rows")]
+            said = {"months": ",".join(shown), "holder": holder or None, "other_holder": h.holder or None, **_other(h)}
+            if mine and same_holder:
+                out.append(result_refs("dup.statement.cross_merchant", "holder",
+                                       f"本商户的流水（{len(shown)} 个月）也被其他商户提交",
+                                       f"another merchant submitted {len(shown)} months of this merchant's own "
+                                       "statement too", refs, **said))
+            else:
+                out.append(result_refs("dup.statement.cross_merchant", "raised",
+                                       f"其他商户提交过本流水中 {len(shown)} 个月的同一批交易",
+                                       f"another merchant submitted the same transactions for {len(shown)} months "
+                                       "of this statement", refs, **said))
     return out
 
 
@@ -210,6 +251,7 @@ def pattern_checks(store: PatternStore, merchant: MerchantProfile, sub: Submissi
     spec = patterns_spec()
     return [
         *_invoice_checks(store, merchant, sub, documents),
+        *_statement_checks(store, merchant, sub, documents),
         *_photo_checks(store, merchant, sub, documents, spec.photo),
         *_contract_checks(store, merchant, sub, documents, spec.contract, spec.known_template),
         *_known_forgeries(store, documents, spec.known_template, spec.contract.shingle),

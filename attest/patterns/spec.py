@@ -37,9 +37,14 @@ class BenchmarkSpec(Spec):
     declared_below_low: float = Field(ge=1)
 
 
+class StatementSpec(Spec):
+    min_rows_per_month: int = Field(ge=1)
+
+
 class PatternsSpec(Spec):
     version: int
     photo: PhotoSpec
+    statement: StatementSpec
     contract: ContractSpec
     known_template: TemplateSpec
     benchmark: BenchmarkSpec

@@ -66,6 +66,7 @@ class Hit:
     application: str
     submitted_at: str
     key: str = ""
+    holder: str = ""  # a statement's printed holder
     distance: float = 0.0
     payload: str = ""  # the thumbnail or text that confirms the match
 
@@ -188,9 +189,11 @@ class PatternStore:
         for doc in documents:
             base = _submission_meta(sub, doc.document_id)
             ev = doc.invoice
+            st = doc.statement
             meta: Meta = {**base, "kind": doc.classification.kind,
                           "seller_tax_id": ev.seller_tax_id.value if ev and ev.seller_tax_id else "",
-                          "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else ""}
+                          "buyer_tax_id": ev.buyer_tax_id.value if ev and ev.buyer_tax_id else "",
+                          "holder": st.holder_name.value if st and st.holder_name else ""}
             postings.extend((key, {**meta, "key": key}) for key in document_keys(doc))
             fp = doc.fingerprint
             if fp is not None and fp.image_hashes:
@@ -286,8 +289,8 @@ class PatternStore:
     # -- reading ---------------------------------------------------------------------------------------
 
     def find_keys(self, keys: Iterable[str], *, exclude_application: str) -> list[Hit]:
-        """Stored documents with one of these exact keys (`invoice:…` or `file:<sha256>`)."""
-        return [_hit(m, key=key, payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}")
+        """Stored documents with one of these exact keys (`invoice:…`, `flows:<month>:…` or `file:<sha256>`)."""
+        return [_hit(m, key=key, payload=f"{m['seller_tax_id']}|{m['buyer_tax_id']}", holder=str(m.get("holder", "")))
                 for key, metas in self._postings(set(keys)).items() for m in metas
                 if m["application"] != exclude_application]
 

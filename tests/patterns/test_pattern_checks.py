@@ -155,3 +155,47 @@ def test_remember_is_idempotent(store: PatternStore) -> None:
     before = store.stats()
     store.remember(sub(VICTIM), docs)
     assert store.stats() == before and before["attest_photo_hashes"] == 7 and before["attest_exact_keys"] == 3
+
+
+def _statement_doc(document_id: str, holder: str, *, fmt: str = "csv", seed: int = 21):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from attest.pipeline import Engines, process_document
+    from eval.render.flows import Trade, year_of_flows
+    from eval.render.statement import render_statement
+
+    from .conftest import DAY
+
+    truth = year_of_flows(random.Random(seed), holder=holder, monthly=Decimal(30000), trade=Trade((300, 900), True),
+                          end=DAY - timedelta(days=1), layout="platform", fmt=fmt)
+    result = process_document(render_statement(truth), f"bill.{fmt}", engines=Engines(ocr=None))  # type: ignore[arg-type]
+    return result.model_copy(update={"document_id": document_id})
+
+
+def test_another_merchants_statement_is_found_month_by_month_whatever_its_format(store: PatternStore) -> None:
+    store.remember(sub(VICTIM), [_statement_doc("v-st", VICTIM.name)])
+    # The victim's statement, re-exported as XLSX and submitted unchanged: the fraudster is not its holder.
+    copied = assess_application(FRAUDSTER, [_statement_doc("f-st", VICTIM.name, fmt="xlsx")], policy=POLICY,
+                                patterns=store, submission=sub(FRAUDSTER))
+    found = [c for c in copied.checks if c.code == "dup.statement.cross_merchant"]
+    assert [c.severity for c in found] == ["warn"] and len(found[0].details["months"].split(",")) >= 12
+    assert copied.decision.uplift == 0 and "HELD:dup.statement.cross_merchant" in copied.decision.reason_codes
+    store.remember(sub(FRAUDSTER), [_statement_doc("f-st", VICTIM.name, fmt="xlsx")])
+    # For its holder the copy elsewhere is a fact, not a fault.
+    own = assess_application(VICTIM, [_statement_doc("v-st", VICTIM.name)], policy=POLICY, patterns=store,
+                             submission=sub(VICTIM))
+    assert [c.severity for c in own.checks if c.code == "dup.statement.cross_merchant"] == ["info"]
+    assert not any(r.startswith("HELD") for r in own.decision.reason_codes)
+
+
+def test_the_same_rows_under_another_holder_are_raised_on_both(store: PatternStore) -> None:
+    store.remember(sub(VICTIM), [_statement_doc("v-st", VICTIM.name)])
+    renamed = assess_application(FRAUDSTER, [_statement_doc("f-st", FRAUDSTER.name)], policy=POLICY, patterns=store,
+                                 submission=sub(FRAUDSTER))
+    assert [c.severity for c in renamed.checks if c.code == "dup.statement.cross_merchant"] == ["warn"]
+    assert "identity.statement_holder" not in codes(renamed.checks, "warn")  # the forger put its own name in
+    other = _statement_doc("x-st", "宁波东方机械有限公司", seed=22)  # another till entirely
+    store.remember(sub(BUYER), [other])
+    alone = assess_application(VICTIM, [_statement_doc("v-st2", VICTIM.name, seed=23)], policy=POLICY, patterns=store,
+                               submission=sub(VICTIM, "victim-2"))
+    assert "dup.statement.cross_merchant" not in codes(alone.checks)
