@@ -8,7 +8,7 @@ import hashlib
 from attest.errors import InputTooLarge
 from attest.ingest.image import decode_image
 from attest.ingest.ofd import load_ofd
-from attest.ingest.pdf import load_pdf
+from attest.ingest.pdf import load_pdf, pdf_info
 from attest.ingest.pdf_signature import check_pdf_signatures
 from attest.ingest.sniff import OFD, sniff_media_type
 from attest.ingest.table import TABLE_TYPES, load_table
@@ -25,8 +25,10 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
     exif: dict[str, str] = {}
     einvoice = None
     table = None
+    pdf = None
     if media_type == "application/pdf":
         pages = load_pdf(data, limits, ocr)
+        pdf = pdf_info(data)
         signatures = check_pdf_signatures(data)
         einvoice = EInvoiceFile(format="pdf", signatures=signatures) if signatures else None
     elif media_type == OFD:
@@ -43,6 +45,7 @@ def ingest(data: bytes, filename: str, *, limits: LimitSettings, ocr: OcrSetting
         media_type=media_type,
         size=len(data),
         pages=pages,
+        pdf=pdf,
         exif=exif,
         einvoice=einvoice,
         table=table,

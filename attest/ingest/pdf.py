@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 from PIL import Image
 
 from attest.errors import DocumentUnreadable, ImageTooLarge, TooManyPages
 from attest.ingest.pdf_text import text_layer_page
-from attest.schemas.document import PageImage
+from attest.schemas.document import PageImage, PdfInfo
 from attest.settings import LimitSettings, OcrSettings
 
 
@@ -50,3 +52,25 @@ def load_pdf(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> list[PageI
         raise DocumentUnreadable(f"PDF page could not be read: {exc}") from exc
     finally:
         pdf.close()
+
+
+def pdf_info(data: bytes) -> PdfInfo:
+    """The PDF's revisions and the programs it names. Counting revisions needs a parser only when the file has
+    more than one cross-reference section (a linearized file has two and one revision)."""
+    import pypdfium2 as pdfium
+
+    info = PdfInfo()
+    try:
+        meta = pdfium.PdfDocument(data).get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError:
+        meta = {}
+    info.producer, info.creator = meta.get("Producer"), meta.get("Creator")
+    if data.count(b"startxref") > 1:
+        from pyhanko.pdf_utils.misc import PdfReadError
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        try:
+            info.revisions = PdfFileReader(io.BytesIO(data), strict=False).xrefs.total_revisions
+        except (PdfReadError, ValueError, KeyError):
+            info.revisions = data.count(b"%%EOF")
+    return info

@@ -31,7 +31,7 @@ from attest.verify import check_invoice
 from attest.verify.contract import check_contract
 from attest.verify.licence import check_licence
 from attest.verify.seals import check_seal_party
-from attest.verify.statement import check_statement
+from attest.verify.statement import check_pdf_history, check_statement
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,12 @@ def _verify_invoice(ev: Any, r: Reading) -> list[CheckResult]:
             *check_seal_party(r.seals, seller, document_id=r.document_id, role="seller")]
 
 
+def _verify_statement(ev: Any, r: Reading) -> list[CheckResult]:
+    signed = r.doc.einvoice is not None and bool(r.doc.einvoice.signatures)
+    return [*check_statement(ev, document_id=r.document_id),
+            *check_pdf_history(r.doc.pdf, signed=signed, document_id=r.document_id)]
+
+
 # Keyed by the registry's kind names (`attest/data/kinds.yaml`).
 RECIPES: dict[str, Recipe] = {
     "invoice": Recipe(lambda r: extract_invoice(r.pages[0], r.qr), verify=_verify_invoice),
@@ -75,5 +81,5 @@ RECIPES: dict[str, Recipe] = {
     # An export's rows as they are; a statement printed on pages (a PDF, a photo) from its lines put into rows.
     "statement": Recipe(lambda r: extract_statement(r.doc.table if r.doc.table is not None
                                                     else table_of_pages(r.pages)),
-                        verify=lambda ev, r: check_statement(ev, document_id=r.document_id)),
+                        verify=lambda ev, r: _verify_statement(ev, r)),
 }

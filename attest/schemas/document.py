@@ -37,6 +37,15 @@ class PageImage(BaseModel):
     text_layer: OcrPage | None = None
 
 
+class PdfInfo(BaseModel):
+    """What a PDF says of how it was made: its revisions (each incremental update after the first writing adds
+    one) and the programs its information dictionary names."""
+
+    revisions: int = 1
+    producer: str | None = None
+    creator: str | None = None
+
+
 class Document(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -49,6 +58,7 @@ class Document(BaseModel):
     einvoice: EInvoiceFile | None = Field(None, description="An e-invoice file's own data and signatures (OFD).")
     table: TableFile | None = Field(None, description="A tabular upload's cells (a statement as CSV, XLS or XLSX); "
                                                       "such a document has no pages.")
+    pdf: PdfInfo | None = None
 
 
 class StageError(BaseModel):

@@ -1,7 +1,8 @@
 """Features from operating flows: what the application's statements say the business takes in a month, for how
 many months, from how many payers, how steadily, what it already owes, and how many of its sales invoices a
 payment from the buyer corroborates. Same rule as invoices: a statement with a `fail` adds nothing, one with a
-`warn` counts at the policy's haircut, and each counts at the worth the policy gives its provenance."""
+`warn` counts at the policy's haircut, and each counts at the worth the policy gives its provenance (a sealed PDF,
+a bank's PDF, paper, an export)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
+from attest.ingest.table import TABLE_TYPES
 from attest.layout.normalize import squash
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
-from attest.score.policy import Flows, Policy
+from attest.score.policy import Flows, Policy, Provenance
 from attest.verify.application_spec import application_spec
 from attest.verify.flows import application_flows, corroborations, month_of, takings
 from attest.verify.roles import role_of
@@ -33,12 +35,26 @@ class FlowFeatures:
     reasons: list[str] = field(default_factory=list)
 
 
+def provenance_of(doc: DocumentResult) -> Provenance:
+    """Where a statement came from: a sealed PDF, a bank's text PDF, paper (a picture, or a PDF of scans), or an
+    export (rows of cells)."""
+    if doc.media_type in TABLE_TYPES:
+        return "export"
+    if doc.media_type == "application/pdf":
+        signatures = doc.einvoice.signatures if doc.einvoice is not None else []
+        if signatures and all(s.intact and s.anchored for s in signatures):
+            return "sealed_pdf"
+        if doc.ocr and all(p.engine == "pdf-text" for p in doc.ocr):
+            return "bank_pdf"
+    return "paper"
+
+
 def _worth(doc: DocumentResult, checks: Sequence[CheckResult], policy: Policy, flows: Flows) -> Decimal:
     severities = {c.severity for c in [*doc.checks, *checks]}
     if "fail" in severities:
         return Decimal(0)
     haircut = policy.evidence.warn_haircut if "warn" in severities else Decimal(1)
-    return flows.provenance["export"] * haircut
+    return flows.provenance[provenance_of(doc)] * haircut
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -116,5 +132,5 @@ def compute_flow_features(merchant: MerchantProfile, documents: Sequence[Documen
     }
     refs = {name: rows for name in values}
     refs["corroborated_invoices"] = [Ref(document=m.invoice, field="total_amount_incl_tax") for m in matched]
-    doubtful = any(0 < worth[d.document_id] < flows_policy.provenance["export"] for d in counted) and mean > 0
+    doubtful = any(0 < worth[d.document_id] < flows_policy.provenance[provenance_of(d)] for d in counted) and mean > 0
     return FlowFeatures(values, refs, doubtful, reasons)

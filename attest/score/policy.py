@@ -53,19 +53,26 @@ class Evidence(BaseModel):
     min_confidence: float = Field(ge=0, le=1)
 
 
+Provenance = Literal["sealed_pdf", "bank_pdf", "paper", "export"]
+PROVENANCES: tuple[Provenance, ...] = ("sealed_pdf", "bank_pdf", "paper", "export")
+
+
 class Flows(BaseModel):
     """How operating flows count (a policy without this section reads none)."""
 
     min_months: int = Field(ge=1, description="Months a statement must cover before its takings count at all.")
     trim_share: Decimal = Field(ge=0, lt=Decimal("0.5"), description=(
         "The share of months dropped from each end before the monthly takings are averaged."))
-    provenance: dict[Literal["export"], Decimal] = Field(description=(
-        "What a transaction is worth by where its statement came from: `export` is a file the merchant exported "
-        "(CSV, XLS, XLSX), the easiest to edit."))
+    provenance: dict[Provenance, Decimal] = Field(description=(
+        "What a transaction is worth by where its statement came from: `sealed_pdf` (a PDF whose signature is "
+        "intact and anchored), `bank_pdf` (a text PDF as online banking makes it, unsigned), `paper` (a photo or "
+        "scan of a printout) and `export` (a CSV, XLS or XLSX the merchant exported, the easiest to edit)."))
 
     @field_validator("provenance")
     @classmethod
     def _shares(cls, provenance: dict[str, Decimal]) -> dict[str, Decimal]:
+        if missing := [p for p in PROVENANCES if p not in provenance]:
+            raise ValueError(f"every provenance needs its worth; missing: {', '.join(missing)}")
         if any(not 0 <= v <= 1 for v in provenance.values()):
             raise ValueError("a provenance's worth is a share between 0 and 1")
         return provenance

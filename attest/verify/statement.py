@@ -7,8 +7,10 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from attest.data import load
 from attest.findings import result
 from attest.schemas.checks import CheckResult
+from attest.schemas.document import PdfInfo
 from attest.schemas.statement import StatementEvidence, Transaction
 
 
@@ -82,3 +84,25 @@ def _period(ev: StatementEvidence, doc: str) -> list[CheckResult]:
 def check_statement(ev: StatementEvidence, *, document_id: str) -> list[CheckResult]:
     """The statement's own consistency: balance chain, printed summary, period."""
     return [*_balance(ev, document_id), *_summary(ev, document_id), *_period(ev, document_id)]
+
+
+def check_pdf_history(info: PdfInfo | None, *, signed: bool, document_id: str) -> list[CheckResult]:
+    """A statement PDF as the bank wrote it: one revision, no editor's name in it. A signed PDF's later updates are
+    the signature check's to judge (content added after signing breaks it)."""
+    if info is None:
+        return []
+    editors = [w for w in load("statements")["pdf_editors"]
+               if any(w.replace(" ", "").lower() in (p or "").replace(" ", "").lower()
+                      for p in (info.producer, info.creator))]
+    said = []
+    if info.revisions > 1 and not signed:
+        said.append((f"文件在首次生成后被修改过 {info.revisions - 1} 次", f"the file was updated {info.revisions - 1} "
+                     "times after it was first written"))
+    if editors:
+        said.append((f"文件由编辑软件保存（{editors[0]}）", f"the file was saved by an editor ({editors[0]})"))
+    if not said:
+        return [result("statement.pdf_edited", "pass", "PDF 未见修改痕迹", "the PDF shows no edit after it was written",
+                       doc=document_id, fields=["file"])]
+    return [result("statement.pdf_edited", "raised", "；".join(z for z, _ in said), "; ".join(e for _, e in said),
+                   doc=document_id, fields=["file"], revisions=info.revisions, producer=info.producer,
+                   creator=info.creator)]

@@ -33,12 +33,26 @@ def _pages(body: list[list[str]]) -> list[list[list[str]]]:
     return [body[i:i + _ROWS_PER_PAGE] for i in range(0, len(body), _ROWS_PER_PAGE)] or [[]]
 
 
-def statement_pdf(t: StatementTruth) -> bytes:
-    """A text PDF: every value is text the PDF's own layer holds."""
+def statement_pdf(t: StatementTruth, *, producer: str | None = None) -> bytes:
+    """A text PDF: every value is text the PDF's own layer holds; written by the bank's system unless `producer`
+    names another program."""
+    return _pdf(*_split(t), producer=producer)
+
+
+def spliced_pdf(t: StatementTruth, other: StatementTruth) -> bytes:
+    """`t`'s statement with its second page taken from another statement (its rows and their balances)."""
+    above, header, body = _split(t)
+    theirs = _split(other)[2]
+    return _pdf(above, header, body[:_ROWS_PER_PAGE] + theirs[_ROWS_PER_PAGE:2 * _ROWS_PER_PAGE]
+                + body[2 * _ROWS_PER_PAGE:])
+
+
+def _pdf(above: list[list[str]], header: list[str], body: list[list[str]], *, producer: str | None = None) -> bytes:
     from fpdf import FPDF
 
-    above, header, body = _split(t)
     pdf = FPDF(format="A4")
+    pdf.set_producer(producer or "NetBank Statement Service 5.2")
+    pdf.set_creator("NetBank Statement Service 5.2")
     pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))  # fixed: the same truth gives the same bytes
     pdf.add_font("cjk", fname=FONT)
     for n, rows in enumerate(_pages(body)):
@@ -96,3 +110,40 @@ def photographed(img: Image.Image, rng: random.Random) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=rng.randint(80, 92))
     return buf.getvalue()
+
+
+def recomputed_edit(truth: StatementTruth, rng: random.Random, *, how: str) -> bytes:
+    """An amount raised and every balance after it recomputed, so the statement agrees with itself; only the PDF
+    tells: saved by an editor (`how="editor"`), or updated in place after it was written (`how="update"`)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    ins = [r for r in truth.rows if r.direction == "in"]
+    row = max(ins, key=lambda r: r.amount)
+    row.amount = (row.amount * rng.randint(3, 9)).quantize(row.amount)
+    data = statement_pdf(truth, producer="Adobe Acrobat Pro 2024" if how == "editor" else None)
+    if how == "editor":
+        return data
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer.root["/PageLayout"] = generic.NameObject("/OneColumn")
+    writer.update_root()  # type: ignore[no-untyped-call]
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def edited_after_seal(data: bytes) -> bytes:
+    """A sealed statement opened in an editor and saved: the first page's content written anew in an update after
+    the seal (what an editor does to change a figure), the seal left in place."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    kids = writer.root["/Pages"].raw_get("/Kids")
+    first = (kids.get_object() if hasattr(kids, "get_object") else kids).raw_get(0)
+    page = first.get_object()
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 9 Tf 40 780 Td (9) Tj ET"))
+    writer.mark_update(first)
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()

@@ -8,12 +8,14 @@ import random
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, process_document
 from eval.render import flows as fake
 from eval.render.flows import Trade, year_of_flows
 from eval.render.statement import StatementTruth
-from eval.render.statement_pages import photographed, statement_images, statement_pdf
+from eval.render.statement_pages import photographed, recomputed_edit, statement_images, statement_pdf
 
 FIELDS = ("holder_name", "period_start", "period_end", "transactions", "total_in", "total_out")
 
@@ -46,6 +48,17 @@ def test_an_amount_edited_in_the_pdf_breaks_its_running_balance(engines: Engines
     assert {c.code: c.severity for c in result.checks}["statement.balance_chain"] == "fail"
 
 
+def test_an_edit_the_balances_were_recomputed_for_shows_in_the_pdfs_history(engines: Engines) -> None:
+    """The statement agrees with itself; the file says it was opened in an editor, or updated after writing."""
+    clean = process_document(statement_pdf(_truth(30, seed=9)), "statement.pdf", engines=engines)
+    assert {c.code: c.severity for c in clean.checks}["statement.pdf_edited"] == "pass"
+    for how in ("editor", "update"):
+        result = process_document(recomputed_edit(_truth(30, seed=9), random.Random(4), how=how), "s.pdf",
+                                  engines=engines)
+        checks = {c.code: c.severity for c in result.checks}
+        assert checks["statement.balance_chain"] == "pass" and checks["statement.pdf_edited"] == "warn", how
+
+
 def test_a_photographed_printout_is_read_by_ocr_into_the_same_fields(engines: Engines) -> None:
     truth = _truth(38, seed=7)
     page = statement_images(truth, random.Random(1))[0]
@@ -53,3 +66,26 @@ def test_a_photographed_printout_is_read_by_ocr_into_the_same_fields(engines: En
     assert result.classification.kind == "statement"
     assert _fields(result) == {k: truth.flat()[k] for k in FIELDS}
     assert {c.code: c.severity for c in result.checks}.get("statement.balance_chain") == "pass"
+
+
+def test_a_bank_sealed_pdf_is_intact_anchored_and_worth_the_most(engines: Engines,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from attest.ingest import anchors
+    from attest.score.flow_features import provenance_of
+    from eval.render.pdf_pki import bank_pki, sealed
+
+    monkeypatch.setattr(anchors, "trust_anchors", lambda: (bank_pki().ca,))  # as a bank anchors its own seal
+    truth = _truth(30, seed=11)
+    result = process_document(sealed(statement_pdf(truth)), "sealed.pdf", engines=engines)
+    checks = {c.code: c.severity for c in result.checks}
+    assert checks["einvoice.signature.intact"] == "pass" and checks["statement.pdf_edited"] == "pass"
+    assert provenance_of(result) == "sealed_pdf" and _fields(result) == {k: truth.flat()[k] for k in FIELDS}
+    plain = process_document(statement_pdf(truth), "plain.pdf", engines=engines)
+    assert provenance_of(plain) == "bank_pdf"
+    # Bytes changed after sealing break the seal.
+    data = bytearray(sealed(statement_pdf(truth)))
+    at = data.index(b"NetBank")
+    data[at] = ord("M")
+    broken = process_document(bytes(data), "broken.pdf", engines=engines)
+    assert {c.code: c.severity for c in broken.checks}["einvoice.signature.intact"] == "fail"
+    assert provenance_of(broken) != "sealed_pdf"

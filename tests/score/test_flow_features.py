@@ -46,8 +46,8 @@ def test_a_year_of_genuine_takings_earns_an_uplift_told_in_terms_of_flows() -> N
     d = assess_application(SHOP, [_doc(_year())], policy=V5).decision
     assert d.outcome == "auto_approve" and d.uplift > 0 and d.policy_version == "credit-v5"
     takings = _feature(d, "verified_annual_takings")
-    # Twelve months of about 50 000 a month, counted at the export's worth (0.8): about 480 000 a year.
-    assert Decimal(400000) < takings < Decimal(560000)
+    # Twelve months of about 50 000 a month, counted at an export's worth (0.7): about 420 000 a year.
+    assert Decimal(350000) < takings < Decimal(490000)
     assert _feature(d, "active_months") >= 12 and _feature(d, "distinct_payers") >= 30
     assert "BASED_ON_VERIFIED_ANNUAL_TAKINGS" in d.reason_codes
     assert not any("发票" in r for r in d.top_reasons)  # lending on takings, it is not told it lacks invoices
