@@ -85,11 +85,13 @@ def flows_documents(m: Any, rng: random.Random, spec: dict[str, Any], seed: int,
             img.save(out, "PNG")
             paid = (issued + timedelta(days=rng.randint(0, 60)), t.buyer[0], t.total_incl)
             payments.append(paid)
+            paid_in_period = paid[0] < spec["application_day"]
             # A decoy: the same buyer paying another sum, which must not be taken for this invoice.
             payments.append((issued + timedelta(days=rng.randint(0, 60)), t.buyer[0],
                              (t.total_incl * Decimal("0.37")).quantize(Decimal("0.01"))))
             docs.append(entry(save(m, len(docs), out.getvalue(), "png"), "invoice", "sale", t.flat(), None))
-            docs[-1]["paid"] = {"day": paid[0].isoformat(), "payer": paid[1], "amount": format(paid[2], "f")}
+            if paid_in_period:  # paid after the statement's end: nothing can corroborate it yet
+                docs[-1]["paid"] = {"day": paid[0].isoformat(), "payer": paid[1], "amount": format(paid[2], "f")}
         add_payments(truth, rng, payments)
     expected = None
     if m.fraud == "reused_statement" and others:

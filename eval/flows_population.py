@@ -26,7 +26,7 @@ from attest.verify.application_spec import application_spec
 from attest.verify.flows import corroborations
 from eval.metrics import _uplift_quality
 
-_FLAT = ("holder_name", "period_start", "period_end", "transactions", "total_in", "total_out")
+_FLAT = ("holder_name", "account_no", "period_start", "period_end", "transactions", "total_in", "total_out")
 
 
 def _same(got: Any, want: Any) -> bool:

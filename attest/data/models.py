@@ -303,7 +303,7 @@ class StatementSummary(Spec):
 
 
 _ROLES = ("time", "date", "direction", "amount", "amount_in", "amount_out", "balance", "counterparty",
-          "counterparty_account", "memo", "status", "currency", "channel", "kind")
+          "counterparty_account", "memo", "status", "currency", "channel", "kind", "card")
 
 
 # What a transaction can be (`statements.yaml categories`); scoring counts `takings` as business takings and
@@ -334,6 +334,7 @@ class StatementsFile(Spec):
     summary: StatementSummary
     institutions: dict[str, list[str]]
     categories: list[StatementCategory]
+    pdf_editors: list[str]
     category_defaults: dict[Literal["in", "out", "neutral"], Literal[CATEGORIES]]  # type: ignore[valid-type]
 
 

@@ -32,18 +32,27 @@ def _lines(sheet: Sheet, cols: Columns) -> list[str]:
     return [" ".join(c.strip() for c in row if c.strip()) for row in sheet.rows[:cols.header_row] if any(row)]
 
 
-def _labelled(lines: list[str], labels: list[str]) -> tuple[str, str] | None:
-    """The value printed after the first of `labels` (`姓名：xx`, `账　　号： 123`, `微信昵称：[测试]`)."""
+def _labelled(above: list[list[str]], labels: list[str]) -> tuple[str, str] | None:
+    """The value printed after the first of `labels` (`姓名：xx`, `账　　号： 123`, `微信昵称：[测试]`, or the label
+    alone in its cell and the value in the next). A label inside other words is no label: the title 账户交易明细
+    names no account."""
     for label in labels:
-        for line in lines:
-            flat = squash(line)
-            at = flat.find(label)
-            if at < 0:
-                continue
-            rest = flat[at + len(label):].lstrip(":：")
-            value = re.split(r"[\]】]|[^\w@.*\-\[【]", rest.lstrip("[【"), maxsplit=1)[0]
-            if value:
-                return value, line
+        for row in above:
+            cells = [squash(c) for c in row]
+            for i, cell in enumerate(cells):
+                at = cell.find(label)
+                if at < 0:
+                    continue
+                rest = cell[at + len(label):]
+                if rest[:1] in (":", "："):
+                    rest = rest[1:]
+                elif rest or at > 0 and cell[at - 1] not in "[【(（ ":
+                    continue  # more words run on: the label is part of them
+                if not rest:  # the value is the next cell that holds one
+                    rest = next((c for c in cells[i + 1:] if c), "")
+                value = re.split(r"[\]】]|[^\w@.*\-\[【]", rest.lstrip("[【"), maxsplit=1)[0]
+                if value:
+                    return value, " ".join(c.strip() for c in row if c.strip())
     return None
 
 
@@ -142,12 +151,17 @@ def extract_statement(table: TableFile) -> StatementEvidence | None:
     lines = _lines(sheet, cols)
     ev = StatementEvidence(rows=rows, printed=_footer(sheet, cols, _summary(lines, spec), spec))
     where = f"{sheet.name}!r1-r{cols.header_row + 1}"  # the lines above the table, and its header
-    if holder := _labelled(lines, spec["holder_labels"]):
+    above = [row for row in sheet.rows[:cols.header_row] if any(c.strip() for c in row)]
+    if holder := _labelled(above, spec["holder_labels"]):
         ev.holder_name = _field(holder[0], where, holder[1])
     categorise(rows, [cols.get(sheet.rows[t.row - 1], "kind") or None for t in rows], holder[0] if holder else None,
                card=card)
-    if account := _labelled(lines, spec["account_labels"]):
+    if account := _labelled(above, spec["account_labels"]):
         ev.account_no = _field(account[0], where, account[1])
+    elif "card" in cols.at:  # no line names the account: the cards the rows were made with
+        cards = dict.fromkeys(c for t in rows if (c := cols.get(sheet.rows[t.row - 1], "card")))
+        if cards:
+            ev.account_no = _field("/".join(cards), f"{sheet.name}!r{cols.header_row + 1}")
     if period := _period(lines, sheet.name, spec):
         ev.period_start, ev.period_end = _field(period[0], where, period[2]), _field(period[1], where, period[2])
     text = " ".join(lines) + " " + sheet.name + " " + " ".join(sheet.rows[cols.header_row])

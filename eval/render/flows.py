@@ -52,7 +52,9 @@ def year_of_flows(rng: random.Random, *, holder: str, monthly: Decimal, trade: T
     start = end - timedelta(days=364)
     truth = StatementTruth(holder=holder, start=start, end=end, layout=layout,
                            encoding=rng.choice(("utf-8", "gbk", "utf-8-sig")), fmt=fmt,
-                           opening=(monthly * Decimal("0.3")).quantize(_CENT), holder_line=layout == "bank")
+                           opening=(monthly * Decimal("0.3")).quantize(_CENT), holder_line=layout == "bank",
+                           account=f"6222{rng.randint(0, 99):02d}******{rng.randint(0, 9999):04d}"
+                           if layout == "bank" else None)
     phase, payers = rng.uniform(0, 12), _payers(rng, trade)
     # At most a few hundred payments a month: a big till is read the same, only slower.
     lo, hi = trade.ticket
@@ -97,8 +99,10 @@ def order(truth: StatementTruth) -> None:
 
 
 def add_payments(truth: StatementTruth, rng: random.Random, payments: list[tuple[date, str, Decimal]]) -> None:
-    """Business customers paying their invoices into this account."""
+    """Business customers paying their invoices into this account; a payment after the statement's end is not in it."""
     for day, payer, amount in payments:
+        if not truth.start <= day <= truth.end:
+            continue
         truth.rows.append(Row(_moment(rng, day), "in", amount, payer, "货款", kind="转账"))
     order(truth)
 

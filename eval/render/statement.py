@@ -49,12 +49,14 @@ class StatementTruth:
     opening: Decimal
     rows: list[Row] = field(default_factory=list)
     holder_line: bool = False  # a bank export printing 户名 above its table
+    account: str | None = None  # a bank export's masked account, printed beside another label
     fmt: str = "csv"  # csv | xlsx
 
     def flat(self) -> dict[str, str | None]:
         total = {way: sum((r.printed for r in self.rows if r.direction == way), Decimal("0.00"))
                  for way in ("in", "out")}
         return {"holder_name": self.holder if self.layout == "platform" or self.holder_line else None,
+                "account_no": self.account if self.layout == "bank" else None,
                 "period_start": self.start.isoformat(), "period_end": self.end.isoformat(),
                 "transactions": str(len(self.rows)), "total_in": format(total["in"], "f"),
                 "total_out": format(total["out"], "f")}
@@ -108,6 +110,7 @@ def _bank(t: StatementTruth) -> list[list[str]]:
         out.append([r.at.strftime("%Y-%m-%d"), r.at.strftime("%H:%M:%S"), "人民币", f"{shown:,.2f}",
                     f"{printed_balance:,.2f}", r.memo, r.counterparty])
     head = [["账户交易明细"], *([[f"户名：{t.holder}"]] if t.holder_line else []),
+            *([[f"账号：{t.account}", "币种：人民币"]] if t.account else []),
             [f"查询期间：{t.start:%Y%m%d}-{t.end:%Y%m%d}"]]
     return [*head, ["记账日期", "记账时间", "币别", "金额", "余额", "交易名称", "对方账户名"], *out]
 
