@@ -18,6 +18,8 @@ class LimitSettings(BaseModel):
         60_000_000, description="Largest image (width x height) decoded; larger ones are refused unread."
     )
     max_pages: int = Field(20, description="Most PDF pages accepted in one document.")
+    max_text_pages: int = Field(400, ge=1, description="Most pages of a PDF whose every page carries a text layer "
+                                "(a year's bank statement runs to dozens): read from its text, never OCR'd.")
     min_side: int = Field(32, description="Smallest accepted image side, in pixels.")
     archive_max_entries: int = Field(500, ge=1, description="Most entries an OFD's zip may hold (a real e-invoice "
                                                             "holds 10–40).")
@@ -61,6 +63,9 @@ class OcrSettings(BaseModel):
         True, description="Find the sheet in a photo of paper (on a desk, cloth or another sheet, seen at an angle) "
         "and square it before OCR; the page's `flattened` corners map its boxes back onto the upload.")
     pdf_render_width: int = Field(2000, description="Pixel width PDF pages are rendered at.")
+    pdf_long_render_width: int = Field(600, ge=100, description="Pixel width the pages of a PDF longer than "
+                                       "`max_pages` are rendered at: they are read from their text layer, and "
+                                       "their pictures serve only the reviewer's thumbnails and forensics.")
     use_pdf_text_layer: bool = Field(
         True, description="Use a PDF's own text layer instead of OCR when it is present and sane."
     )

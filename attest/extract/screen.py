@@ -17,4 +17,5 @@ def _patterns() -> list[re.Pattern[str]]:
 
 def addresses_a_model(text: str) -> bool:
     """True when a line of text carries instructions aimed at a model."""
-    return any(p.search(normalize(text)) for p in _patterns())
+    plain = normalize(text)
+    return any(p.search(plain) for p in _patterns())

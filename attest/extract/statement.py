@@ -46,7 +46,7 @@ def _labelled(above: list[list[str]], labels: list[str]) -> tuple[str, str] | No
                 rest = cell[at + len(label):]
                 if rest[:1] in (":", "："):
                     rest = rest[1:]
-                elif rest or at > 0 and cell[at - 1] not in "[【(（ ":
+                elif rest or (at > 0 and cell[at - 1] not in "[【(（ "):
                     continue  # more words run on: the label is part of them
                 if not rest:  # the value is the next cell that holds one
                     rest = next((c for c in cells[i + 1:] if c), "")

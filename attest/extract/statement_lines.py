@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 
 from attest.extract.statement_rows import find_columns
-from attest.schemas.ocr import OcrLine, OcrPage
+from attest.schemas.ocr import OcrPage
 from attest.schemas.table import Sheet, TableFile
 
 
@@ -24,19 +24,20 @@ class _Cell:
 def _rows(page: OcrPage) -> list[list[_Cell]]:
     """The page's lines grouped into printed rows, top to bottom, each row left to right: a line joins the row
     whose middle lies within half a line height of its own."""
-    lines = [ln for ln in page.lines if ln.text.strip() and not ln.overlay]
-    if not lines:
+    boxes = [(ln.text.strip(), ln.bbox) for ln in page.lines if ln.text.strip() and not ln.overlay]
+    if not boxes:
         return []
-    height = statistics.median(ln.bbox[3] - ln.bbox[1] for ln in lines) or 1.0
-    rows: list[tuple[float, list[OcrLine]]] = []
-    for ln in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
-        middle = (ln.bbox[1] + ln.bbox[3]) / 2
+    height = statistics.median(b[3] - b[1] for _, b in boxes) or 1.0
+    rows: list[tuple[float, list[tuple[str, tuple[float, float, float, float]]]]] = []
+    for text, box in sorted(boxes, key=lambda tb: tb[1][1] + tb[1][3]):
+        middle = (box[1] + box[3]) / 2
         if rows and abs(middle - rows[-1][0]) <= height * 0.5:
-            members = rows[-1][1] + [ln]
-            rows[-1] = (statistics.fmean((m.bbox[1] + m.bbox[3]) / 2 for m in members), members)
+            members = rows[-1][1]
+            members.append((text, box))
+            rows[-1] = (rows[-1][0] + (middle - rows[-1][0]) / len(members), members)  # the running mean
         else:
-            rows.append((middle, [ln]))
-    return [[_Cell(ln.text.strip(), ln.bbox[0], ln.bbox[2]) for ln in sorted(members, key=lambda m: m.bbox[0])]
+            rows.append((middle, [(text, box)]))
+    return [[_Cell(text, box[0], box[2]) for text, box in sorted(members, key=lambda tb: tb[1][0])]
             for _, members in rows]
 
 

@@ -24,15 +24,21 @@ def load_pdf(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> list[PageI
         count = len(pdf)
         if count == 0:
             raise DocumentUnreadable("PDF has no pages")
-        if count > limits.max_pages:
-            raise TooManyPages(f"PDF has {count} pages; the limit is {limits.max_pages}")
+        # A long PDF a system printed (a year's bank statement) is read from its text alone: allowed up to
+        # `max_text_pages` when it has a text layer, drawn small, and refused at its first page without one.
+        long_text = count > limits.max_pages and count <= limits.max_text_pages and ocr.use_pdf_text_layer \
+            and text_layer_page(pdf[0].get_textpage(), 0, (0.0, 0.0), 1.0) is not None
+        if count > limits.max_pages and not long_text:
+            raise TooManyPages(f"PDF has {count} pages; the limit is {limits.max_pages} "
+                               f"({limits.max_text_pages} for a PDF whose every page is text)")
+        width = ocr.pdf_long_render_width if long_text else ocr.pdf_render_width
         pages: list[PageImage] = []
         for index in range(count):
             page = pdf[index]
             width_pt, height_pt = page.get_size()
             if width_pt <= 0 or height_pt <= 0:
                 raise DocumentUnreadable(f"page {index + 1} has no area")
-            scale = ocr.pdf_render_width / width_pt
+            scale = width / width_pt
             # A sliver page (1 pt wide, 10 m tall) would render to billions of pixels at a fixed width.
             if width_pt * height_pt * scale * scale > limits.max_pixels:
                 raise ImageTooLarge(f"page {index + 1} would render to more than {limits.max_pixels:,} pixels")
@@ -46,7 +52,10 @@ def load_pdf(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> list[PageI
                 layer = text_layer_page(page.get_textpage(), index, (left, top), scale)
                 if layer is not None:
                     layer.width, layer.height = image.size
-            pages.append(PageImage(index=index, image=image, text_layer=layer))
+            if long_text and layer is None:
+                raise TooManyPages(f"PDF has {count} pages and page {index + 1} has no text layer; the limit for "
+                                   f"pages to OCR is {limits.max_pages}")
+            pages.append(PageImage(index=index, image=image, text_layer=layer, small=long_text))
         return pages
     except pdfium.PdfiumError as exc:
         raise DocumentUnreadable(f"PDF page could not be read: {exc}") from exc

@@ -14,35 +14,38 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _chars(textpage: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
-    out = []
-    for i in range(textpage.count_chars()):
-        ch = textpage.get_text_range(i, 1)
-        left, bottom, right, top = textpage.get_charbox(i)
-        out.append((ch, (left, bottom, right, top)))
-    return out
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    # The page's text at once, one char per index, where pdfium gives exactly that (it may not, around generated
+    # or surrogate characters): then each char is asked for alone.
+    if len(text) != count:
+        text = "".join(textpage.get_text_range(i, 1) for i in range(count))
+    return [(ch, textpage.get_charbox(i)) for i, ch in enumerate(text)] if len(text) == count else [
+        (textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(count)]
 
 
 def _split_runs(chars: list[tuple[str, tuple[float, float, float, float]]]) -> list[list[Any]]:
     """Group chars in content-stream order into runs; a line break, a jump or a wide gap ends a run."""
     runs: list[list[Any]] = []
     current: list[Any] = []
+    prev = None  # the current run's last glyph: a space's box is a zero-width point, gaps are measured from ink
     for ch, box in chars:
         if ch in "\r\n":
             if current:
                 runs.append(current)
-            current = []
+            current, prev = [], None
             continue
-        inked = [b for c, b in current if not c.isspace()]
-        if inked and not ch.isspace():
-            prev = inked[-1]  # a space's box is a zero-width point: measure the gap from the last glyph
+        if prev is not None and not ch.isspace():
             height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
             same_row = abs((prev[1] + prev[3]) / 2 - (box[1] + box[3]) / 2) < height * 0.6
             gap = box[0] - prev[2]
             # Fields printed on one baseline but in different boxes are separate lines, as OCR sees them.
             if not same_row or gap > height * 0.9 or gap < -height:
                 runs.append(current)
-                current = []
+                current, prev = [], None
         current.append((ch, box))
+        if not ch.isspace():
+            prev = box
     if current:
         runs.append(current)
     return runs

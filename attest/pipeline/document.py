@@ -87,7 +87,8 @@ def _read_pages(doc: Document, engine: OcrEngine, settings: OcrSettings) -> list
                                  engine="skipped", engine_version="-"))
             continue
         ocr_page = page.text_layer if page.text_layer is not None else _read_picture(page, engine, settings)
-        annotate_red_ink(ocr_page, page.image)
+        if not page.small:  # a page drawn small shows no seal ink worth measuring
+            annotate_red_ink(ocr_page, page.image)
         pages.append(ocr_page)
     return pages
 

@@ -35,6 +35,8 @@ class PageImage(BaseModel):
     index: int
     image: Any = Field(description="PIL.Image.Image in RGB.")
     text_layer: OcrPage | None = None
+    small: bool = Field(False, description="Drawn small (a long PDF read from its text): the picture serves "
+                                           "thumbnails and forensics, not measurements of ink.")
 
 
 class PdfInfo(BaseModel):

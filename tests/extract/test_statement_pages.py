@@ -89,3 +89,22 @@ def test_a_bank_sealed_pdf_is_intact_anchored_and_worth_the_most(engines: Engine
     broken = process_document(bytes(data), "broken.pdf", engines=engines)
     assert {c.code: c.severity for c in broken.checks}["einvoice.signature.intact"] == "fail"
     assert provenance_of(broken) != "sealed_pdf"
+
+
+def test_a_long_pdf_is_read_from_its_text_and_a_long_scan_is_refused(engines: Engines) -> None:
+    """A year's statement runs to dozens of pages: read from its text layer, drawn small. A scan that long is not
+    OCR'd: refused with its own error, as before."""
+    from PIL import Image
+
+    from attest.errors import TooManyPages
+    from attest.settings import LimitSettings
+    from eval.render.contract import contract_pdf
+
+    truth = year_of_flows(random.Random(13), holder="张晓明", monthly=Decimal(70000), trade=Trade((600, 1400), False),
+                          end=date(2026, 11, 27), layout="bank", fmt="csv")
+    result = process_document(statement_pdf(truth), "year.pdf", engines=engines)
+    assert result.pages > LimitSettings().max_pages and result.classification.kind == "statement"
+    assert _fields(result) == {k: truth.flat()[k] for k in FIELDS}
+    scan = contract_pdf([Image.new("RGB", (200, 280), (250, 250, 250))] * (LimitSettings().max_pages + 1))
+    with pytest.raises(TooManyPages, match="limit"):
+        process_document(scan, "scan.pdf", engines=engines)
