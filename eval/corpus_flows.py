@@ -20,7 +20,7 @@ from eval.render import flows as forge_flows
 from eval.render.flows import Trade, add_payments, year_of_flows
 from eval.render.licence import make_licence, render_licence
 from eval.render.statement import render_statement
-from eval.render.truth import make_truth
+from eval.render.truth import PEOPLE, make_truth
 
 # fraud kind → the check that should catch it: one of the statement's own, or the application's flows checks
 EXPECTED: dict[str, tuple[str, str | None]] = {
@@ -51,6 +51,16 @@ def _forge(kind: str, truth: Any, rng: random.Random, monthly: Decimal, operator
     return EXPECTED[kind]
 
 
+def _operator(m: Any, seed: int) -> str:
+    """Who runs the business, as its licence names them; its own stream, so that anyone can know it."""
+    return random.Random(f"{seed}:{m.id}:operator").choice(PEOPLE)
+
+
+def _holder(m: Any, seed: int) -> str:
+    """Whose account the takings arrive in: the operator's own (most sole traders) or the business's."""
+    return _operator(m, seed) if random.Random(f"{seed}:{m.id}:holder").random() < 0.6 else m.name
+
+
 def _statement_of(m: Any, holder: str, spec: dict[str, Any], seed: int, *, with_invoices: bool) -> Any:
     """The merchant's genuine statement; its own stream, so that another merchant can submit it unchanged."""
     rng = random.Random(f"{seed}:{m.id}:flows")
@@ -66,14 +76,14 @@ def flows_documents(m: Any, rng: random.Random, spec: dict[str, Any], seed: int,
                     save: Any, entry: Any, shop_photo: Any) -> list[dict[str, Any]]:
     """Licence, shop photo, invoices for some, and the statement (forged for the fraudulent)."""
     lic = make_licence(rng, spec["application_day"], name=m.name, code=m.uscc)
+    lic.legal_representative = _operator(m, seed)
     buf = io.BytesIO()
     render_licence(lic, rng).save(buf, "PNG")
     docs = [entry(save(m, 0, buf.getvalue(), "png"), "business_license", None, lic.flat(), None)]
     data, fields = shop_photo(m, seed)
     docs.append(entry(save(m, 1, data, "jpg"), "shop_photo", None, fields, None))
     with_invoices = rng.random() < spec["invoice_share"]
-    holder = lic.legal_representative if rng.random() < 0.6 else m.name
-    truth = _statement_of(m, holder, spec, seed, with_invoices=with_invoices)
+    truth = _statement_of(m, _holder(m, seed), spec, seed, with_invoices=with_invoices)
     if with_invoices:
         payments = []
         for _ in range(rng.randint(*spec["sales_invoices"])):
@@ -96,7 +106,8 @@ def flows_documents(m: Any, rng: random.Random, spec: dict[str, Any], seed: int,
     expected = None
     if m.fraud == "reused_statement" and others:
         victim = rng.choice(others)
-        truth = _statement_of(victim, victim.name, spec, seed, with_invoices=False)
+        # The victim's own statement as it uploaded it (an invoice merchant's payments aside).
+        truth = _statement_of(victim, _holder(victim, seed), spec, seed, with_invoices=False)
         expected = EXPECTED["reused_statement"]
     elif m.fraud is not None:
         expected = _forge(m.fraud, truth, rng, m.monthly_revenue, lic.legal_representative)
