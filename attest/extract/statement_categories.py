@@ -4,24 +4,31 @@ that scoring counts takings as takings and never a loan, a refund or the holder'
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from attest.data import load
 from attest.extract.statement_rows import squash
 from attest.schemas.statement import Transaction
 
 
+@lru_cache(maxsize=8192)
+def _by_words(direction: str, text: str, card: bool) -> str:
+    """A till repeats itself (二维码收款 from 顾客, thousands of times): each distinct wording is judged once."""
+    spec = load("statements")
+    for category in spec["categories"]:
+        if direction in category["ways"] and any(w in text for w in category["words"]):
+            return str(category["name"])
+    if card and direction == "in":
+        return "own_transfer"
+    return str(spec["category_defaults"][direction])
+
+
 def category_of(row: Transaction, kind: str | None, holder: str | None, *, card: bool) -> str:
     """The row's category: its counterparty being the holder, else the first category whose words it prints,
     else its direction's default; on a credit card, money in that no category names repays the card."""
-    spec = load("statements")
     if holder and row.counterparty and squash(row.counterparty) == squash(holder) and row.direction != "neutral":
         return "own_transfer"
-    text = squash(" ".join(t for t in (row.memo, row.counterparty, kind) if t))
-    for category in spec["categories"]:
-        if row.direction in category["ways"] and any(w in text for w in category["words"]):
-            return str(category["name"])
-    if card and row.direction == "in":
-        return "own_transfer"
-    return str(spec["category_defaults"][row.direction])
+    return _by_words(row.direction, squash(" ".join(t for t in (row.memo, row.counterparty, kind) if t)), card)
 
 
 def categorise(rows: list[Transaction], kinds: list[str | None], holder: str | None, *, card: bool) -> None:
