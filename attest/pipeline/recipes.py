@@ -81,5 +81,5 @@ RECIPES: dict[str, Recipe] = {
     # An export's rows as they are; a statement printed on pages (a PDF, a photo) from its lines put into rows.
     "statement": Recipe(lambda r: extract_statement(r.doc.table if r.doc.table is not None
                                                     else table_of_pages(r.pages)),
-                        verify=lambda ev, r: _verify_statement(ev, r)),
+                        verify=_verify_statement),
 }
