@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,21 @@ def image_stats(image: Image.Image, page: OcrPage | None) -> dict[str, float]:
             "text_coverage": round(coverage, 4)}
 
 
+@cache
+def _column_words() -> tuple[str, ...]:
+    """The column names statements print (shorter ones, 金额 or 摘要, are on every invoice too)."""
+    roles = load("statements")["roles"]
+    return tuple(sorted({squash(w) for words in roles.values() for w in words if len(squash(w)) >= 3}))
+
+
 def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list[str]]]:
     out = {}
     for kind, k in spec["kinds"].items():
-        found = [w for w in k["words"] if w in text]
-        out[kind] = (min(1.0, sum(k["words"][w] for w in found) / k["saturation"]), found)
+        vocabulary = dict(k["words"])
+        if k.get("column_words"):
+            vocabulary.update({w: k["column_words"] for w in _column_words() if w not in vocabulary})
+        found = [w for w in vocabulary if w in text]
+        out[kind] = (min(1.0, sum(vocabulary[w] for w in found) / k["saturation"]), found)
     return out
 
 

@@ -130,10 +130,54 @@ def measure(per_format: int) -> dict[str, Any]:
     return out
 
 
+def real_exports_printed() -> dict[str, dict[str, tuple[str | None, str | None]]]:
+    """Every real export of `../shared/realdocs/flows/` printed as a text PDF (`printed_table`) and read back: per
+    file, the fields (count, totals, period) where the print reads otherwise than the export. A period the export
+    carries only in its sheet's name is not on the print, and is left out."""
+    from pathlib import Path
+
+    from attest.extract.flat import flat_fields
+    from attest.extract.statement import extract_statement
+    from attest.ingest.sniff import sniff_media_type
+    from attest.ingest.table import load_table
+    from attest.pipeline import Engines, process_document
+    from attest.settings import LimitSettings
+    from eval.flows import FLOWS
+    from eval.render.statement_pages import printed_table
+
+    keys = ("transactions", "total_in", "total_out", "period_start", "period_end")
+    engines = Engines(ocr=None)  # type: ignore[arg-type]  # a text PDF is never shown to OCR
+    out = {}
+    for entry in json.loads((FLOWS / "labels.json").read_text(encoding="utf-8")):
+        data = Path(FLOWS / entry["file"]).read_bytes()
+        table = load_table(data, sniff_media_type(data), LimitSettings())
+        export = process_document(data, entry["file"], engines=engines)
+        ev = extract_statement(table)
+        assert ev is not None and ev.transactions is not None
+        read_from = ev.transactions.lines[0].rsplit("!", 1)[0]  # the sheet the rows came from (`sheet!rA-rB`)
+        sheet = next(s for s in table.sheets if s.name == read_from)
+        printed = process_document(printed_table(sheet.rows), "printed.pdf", engines=engines)
+        want, got = flat_fields(export), flat_fields(printed)
+        named = ev.period_start is not None and ev.period_start.raw == sheet.name
+        out[entry["file"]] = {k: (got.get(k), want.get(k)) for k in keys
+                              if got.get(k) != want.get(k) and not (named and k.startswith("period"))}
+        out[entry["file"]]["kind"] = (printed.classification.kind, "statement")
+        if printed.classification.kind == "statement":
+            del out[entry["file"]]["kind"]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-format", type=int, default=10)
-    print(json.dumps(measure(parser.parse_args().per_format), ensure_ascii=False, indent=1))
+    parser.add_argument("--real", action="store_true", help="Only print every real export and read it back.")
+    args = parser.parse_args()
+    if args.real:
+        misses = real_exports_printed()
+        print(json.dumps({"files": len(misses), "read_as_exported": sum(1 for m in misses.values() if not m),
+                          "misses": {f: m for f, m in misses.items() if m}}, ensure_ascii=False, indent=1))
+        return
+    print(json.dumps(measure(args.per_format), ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

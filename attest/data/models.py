@@ -41,6 +41,9 @@ class ClassifyKind(Spec):
     saturation: float = Field(gt=0)
     threshold: Share
     words: dict[str, float]
+    column_words: float = Field(0.0, ge=0, description=(
+        "Each column name of a statement's header (`statements.yaml roles`, three characters or more) found on the "
+        "page counts this much: a statement is known by the columns any statement prints."))
 
 
 class ClassifyPhoto(Spec):

@@ -13,7 +13,8 @@ from typing import Any
 
 from attest.data import load
 from attest.extract.statement_categories import categorise
-from attest.extract.statement_rows import Columns, find_columns, number, read_rows, squash
+from attest.extract.statement_rows import Columns, find_columns, number, read_rows
+from attest.layout.normalize import squash
 from attest.schemas.evidence import Field
 from attest.schemas.statement import PrintedSummary, StatementEvidence, Transaction
 from attest.schemas.table import Sheet, TableFile

@@ -9,19 +9,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from attest.data import load
+from attest.layout.normalize import squash
 from attest.schemas.statement import Direction, Transaction
 from attest.schemas.table import Sheet
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+")
 _DATE = re.compile(r"(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?")
 _TIME = re.compile(r"(\d{1,2}):?(\d{2}):?(\d{2})")
-
-
-def squash(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
 
 
 @dataclass(frozen=True)
@@ -97,9 +95,15 @@ def _currency(text: str, spec: dict[str, Any]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    """A direction or memo cell as compared: a column holds a few wordings, thousands of times."""
+    return squash(text).lstrip("（(")
+
+
 def _way_of(text: str, words: dict[str, list[str]]) -> Direction | None:
     """The way a word says, by its start (`收入`, `贷 Cr`, `退货 美团`), from a table of words per way."""
-    word = squash(text).lstrip("（(")
+    word = _plain(text)
     ways: tuple[Direction, ...] = ("neutral", "in", "out")
     return next((way for way in ways if any(word.startswith(w) for w in words.get(way, ()))), None)
 

@@ -24,10 +24,10 @@ from attest.patterns.text_match import containment, jaccard, shingles, without
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
-from attest.verify.application import per_month, sales_in_window, shares_trade_name
+from attest.verify.application import per_month, shares_trade_name
 from attest.verify.application_spec import application_spec
-from attest.verify.flows import same_party
-from attest.verify.roles import role_of
+from attest.verify.flows import applicant_names, same_party
+from attest.verify.roles import role_of, sales_in_window
 
 
 def _other(hit: Hit) -> dict[str, Any]:
@@ -83,8 +83,7 @@ def _statement_checks(store: PatternStore, merchant: MerchantProfile, sub: Submi
     merchant's problem (`holder`, info here; the other case fails its holder check). Where the two copies name
     different holders, someone changed one: both cases are raised and linked, for a reviewer."""
     spec = application_spec()
-    names = [merchant.name] + [d.licence.legal_representative.value for d in documents
-                               if d.licence is not None and d.licence.legal_representative is not None]
+    names = applicant_names(merchant, documents)
     out = []
     for doc in documents:
         if doc.statement is None:

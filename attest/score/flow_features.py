@@ -20,7 +20,7 @@ from attest.schemas.document import DocumentResult
 from attest.score.policy import Flows, Policy, Provenance
 from attest.verify.application_spec import application_spec
 from attest.verify.flows import application_flows, corroborations, month_of, takings
-from attest.verify.roles import role_of
+from attest.verify.roles import sales_in_window
 
 # A cover with no debt at all: "more than enough", as a number a bin can compare.
 _NO_DEBT_COVER = Decimal(99)
@@ -118,8 +118,7 @@ def compute_flow_features(merchant: MerchantProfile, documents: Sequence[Documen
     average = statistics.fmean(floats) if floats else 0.0
     steady = 0.0 if average <= 0 or mean == 0 else max(0.0, 1 - statistics.pstdev(floats) / average)
     matched = corroborations(merchant, documents, application_spec())
-    sales = [d for d in documents if d.invoice is not None and role_of(d.invoice, merchant) == "sale"
-             and d.invoice.issue_date is not None and start <= d.invoice.issue_date.value <= end]
+    sales = sales_in_window(merchant, documents, policy.evidence.sales_window_days)
     share = Decimal(len({m.invoice for m in matched})) / len(sales) if sales else Decimal(0)
     rows = [Ref(document=d.document_id, field="rows") for d in counted]
     values = {

@@ -7,7 +7,7 @@ Pure: the merchant profile and the processed documents in, `CheckResult`s out. T
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from rapidfuzz import fuzz
@@ -20,7 +20,7 @@ from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.verify.application_spec import InvoiceBurst, application_spec
 from attest.verify.flows import check_flows
-from attest.verify.roles import role_of
+from attest.verify.roles import role_of, sales_in_window
 
 
 def per_month(total: Decimal, window_days: int) -> Decimal:
@@ -99,20 +99,6 @@ def _dates(documents: Sequence[DocumentResult]) -> list[CheckResult]:
                                        [Ref(document=d.document_id, field=field),
                                    Ref(document=licence.document_id, field="established_date")],
                                        dated=when, established=established.value))
-    return out
-
-
-def sales_in_window(merchant: MerchantProfile, documents: Sequence[DocumentResult], window_days: int
-           ) -> list[tuple[DocumentResult, date, Decimal]]:
-    """The merchant's own sales invoices in the window, with their date and pre-tax amount."""
-    start = merchant.application_date - timedelta(days=window_days)
-    out = []
-    for d in documents:
-        ev = d.invoice
-        if ev is None or ev.issue_date is None or ev.total_amount_excl_tax is None:
-            continue
-        if role_of(ev, merchant) == "sale" and start <= ev.issue_date.value <= merchant.application_date:
-            out.append((d, ev.issue_date.value, ev.total_amount_excl_tax.value))
     return out
 
 

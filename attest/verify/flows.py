@@ -84,10 +84,15 @@ def same_party(holder: str, names: Sequence[str], same_name: int) -> bool:
     return any(fuzz.ratio(h, fold(n)) >= same_name for n in names)
 
 
+def applicant_names(merchant: MerchantProfile, documents: Sequence[DocumentResult]) -> list[str]:
+    """Whose account is the applicant's: its own name, and the operator or legal representative its licence names
+    (a sole proprietor's takings arrive in the operator's own account)."""
+    return [merchant.name] + [d.licence.legal_representative.value for d in documents
+                              if d.licence is not None and d.licence.legal_representative is not None]
+
+
 def _holder(merchant: MerchantProfile, documents: Sequence[DocumentResult], same_name: int) -> list[CheckResult]:
-    # A sole proprietor's takings arrive in the operator's own account: the licence's operator is the applicant too.
-    names = [merchant.name] + [d.licence.legal_representative.value for d in documents
-                               if d.licence is not None and d.licence.legal_representative is not None]
+    names = applicant_names(merchant, documents)
     out = []
     for d in documents:
         ev = d.statement

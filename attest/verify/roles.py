@@ -1,12 +1,17 @@
-"""Which side of an invoice the applicant is on. Cross-document checks, known-pattern checks and scoring all ask,
-so the answer lives here, in the first stage that needs it."""
+"""Which side of an invoice the applicant is on, and its own sales in a window. Cross-document checks,
+known-pattern checks and scoring all ask, so the answer lives here, in the first stage that needs it (and light:
+the reviewer pages load scoring)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Literal
 
 from attest.layout.normalize import squash
 from attest.schemas.decision import MerchantProfile
+from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import InvoiceEvidence
 
 Role = Literal["sale", "purchase", "unrelated"]
@@ -28,3 +33,17 @@ def role_of(ev: InvoiceEvidence, merchant: MerchantProfile) -> Role:
     if _same_party(ev, "buyer", merchant):
         return "purchase"
     return "unrelated"
+
+
+def sales_in_window(merchant: MerchantProfile, documents: Sequence[DocumentResult], window_days: int
+           ) -> list[tuple[DocumentResult, date, Decimal]]:
+    """The merchant's own sales invoices in the window, with their date and pre-tax amount."""
+    start = merchant.application_date - timedelta(days=window_days)
+    out = []
+    for d in documents:
+        ev = d.invoice
+        if ev is None or ev.issue_date is None or ev.total_amount_excl_tax is None:
+            continue
+        if role_of(ev, merchant) == "sale" and start <= ev.issue_date.value <= merchant.application_date:
+            out.append((d, ev.issue_date.value, ev.total_amount_excl_tax.value))
+    return out

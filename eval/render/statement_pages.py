@@ -147,3 +147,39 @@ def edited_after_seal(data: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
+
+
+def printed_table(rows: list[list[str]]) -> bytes:
+    """Any table of cells (a real export's sheet) printed as a text PDF the way a statement printer lays one out:
+    each column as wide as its widest cell, the header repeated on every page. How a real export's own columns,
+    blanks and long names read once printed."""
+    from fpdf import FPDF
+
+    from attest.extract.statement_rows import find_columns
+    from attest.schemas.table import Sheet
+
+    width = max(len(r) for r in rows)
+    grid = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
+    found = find_columns(Sheet(name="printed", rows=grid))  # the header row, as the reader finds it
+    at = found.header_row if found is not None else 0
+    chars = [min(max((len(r[j]) for r in grid[at:]), default=1), 18) for j in range(width)]
+    size = min(8.0, 270 / max(sum(c + 2 for c in chars), 1) * 2.2)  # font size (pt) that fits the page's width
+    lefts = [12 + sum(c + 2 for c in chars[:j]) * size * 0.36 for j in range(width)]
+    pdf = FPDF(format="A4", orientation="landscape")
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
+    pdf.add_font("cjk", fname=FONT)
+    body = grid[at + 1:]
+    for n in range(0, max(len(body), 1), _ROWS_PER_PAGE - 10):
+        pdf.add_page()
+        pdf.set_font("cjk", size=size)
+        y = 12.0
+        for line in (grid[:at] if n == 0 else []):
+            if any(line):
+                pdf.text(12, y, " ".join(c for c in line if c))
+                y += size * 0.6
+        for page_row in [grid[at], *body[n:n + _ROWS_PER_PAGE - 10]]:
+            for x, text in zip(lefts, page_row, strict=True):
+                if text:
+                    pdf.text(x, y, text[:18])
+            y += size * 0.6
+    return bytes(pdf.output())

@@ -108,3 +108,15 @@ def test_a_long_pdf_is_read_from_its_text_and_a_long_scan_is_refused(engines: En
     scan = contract_pdf([Image.new("RGB", (200, 280), (250, 250, 250))] * (LimitSettings().max_pages + 1))
     with pytest.raises(TooManyPages, match="limit"):
         process_document(scan, "scan.pdf", engines=engines)
+
+
+def test_every_real_export_printed_reads_as_the_export_does() -> None:
+    """Real column sets, blanks, dashes and long names, printed as a text PDF: classified a statement by its header
+    words and read into the export's count, totals and period (the one the sheet's name carried is not printed)."""
+    from eval.flows import FLOWS
+    from eval.statement_formats import real_exports_printed
+
+    if not (FLOWS / "labels.json").exists():
+        pytest.skip("shared/realdocs/flows not beside")
+    misses = real_exports_printed()
+    assert len(misses) == 19 and {f: m for f, m in misses.items() if m} == {}
