@@ -48,8 +48,12 @@ def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list
         if k.get("column_words"):
             vocabulary.update({w: k["column_words"] for w in _column_words() if w not in vocabulary})
         found = [w for w in vocabulary if w in text]
-        out[kind] = (min(1.0, sum(vocabulary[w] for w in found) / k["saturation"]), found)
+        out[kind] = (sum(vocabulary[w] for w in found) / k["saturation"], found)
     return out
+
+
+def _capped(scores: dict[str, tuple[float, list[str]]]) -> dict[str, tuple[float, list[str]]]:
+    return {k: (min(1.0, v), why) for k, (v, why) in scores.items()}
 
 
 def _photo_score(stats: dict[str, float], spec: dict[str, Any], has_sign_text: bool) -> tuple[float, list[str]]:
@@ -70,7 +74,8 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
     """The most likely kind with its confidence and reasons; `other` when nothing fits clearly."""
     spec = load("classify")
     text = "".join(squash(ln.text) for page in pages for ln in page.lines)
-    scores = _word_scores(text, spec)
+    uncapped = _word_scores(text, spec)
+    scores = _capped(uncapped)
     stats = image_stats(images[0], pages[0] if pages else None) if images else None
     printed = any(score >= spec["kinds"][kind]["threshold"] and len(found) >= spec["page_words"]
                   for kind, (score, found) in scores.items())
@@ -78,6 +83,12 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
         scores[photo_kind().name] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0
+    if score >= 1.0 and runner >= 1.0 and best in uncapped and ranked[1][0] in uncapped:
+        # Two kinds each print their full vocabulary (an agreement about invoicing or a bank account): the one
+        # that prints more of its own words is the document, by the same margin on the uncapped scores.
+        ranked = sorted(ranked, key=lambda kv: -uncapped.get(kv[0], kv[1])[0])
+        best, (_, why) = ranked[0]
+        score, runner = 1.0, 1.0 - (uncapped[best][0] - uncapped[ranked[1][0]][0])
     threshold = spec["photo"]["threshold"] if best == photo_kind().name else spec["kinds"][best]["threshold"]
     detail = {k: round(v[0], 3) for k, v in scores.items()}
     if score >= threshold and score - runner >= spec["margin"]:

@@ -37,7 +37,7 @@ class KindRow(Spec):
     label: tuple[str, str]
     paper: bool
     table: bool = False  # rows of cells, not pages: nothing to picture
-    splits: bool = False
+    splits: Literal["invoices", "contracts"] | None = None  # how a file of several is cut (pipeline/split)
     seals_on: Literal["first", "all", "none"] = "none"
     reads_qr: bool = False
     model: Literal["fields", "scene", "none"]

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from attest.cn.fonts import cjk_font
 from attest.extract.flat import flat_fields
 from attest.pipeline import Engines, ProcessOptions, process_document
-from attest.schemas.document import EVIDENCE_KINDS
+from attest.schemas.document import EVIDENCE_KINDS, DocumentResult
 from eval.compare import compare_invoice, compare_items, norm
 from eval.render.contract import contract_pdf, make_contract, render_contract
 from eval.render.licence import make_licence, render_licence
@@ -30,6 +30,7 @@ from eval.render.statement import make_statement, render_statement
 from eval.synth import generate
 
 TODAY = date(2026, 11, 28)
+PARTS_KEY = "_parts"  # a file of several documents: each one's truth, in file order
 PHENOMENA_KEY = "_phenomena"  # what a hard photo was given (not a field): shown beside its misses
 KINDS = (*EVIDENCE_KINDS, "other")
 
@@ -64,6 +65,10 @@ def _other(rng: random.Random) -> tuple[bytes, dict[str, Any]]:
 
 def _contract(rng: random.Random, _seed: int) -> tuple[bytes, dict[str, Any]]:
     t = make_contract(rng, TODAY)
+    if rng.random() < 0.15:  # one scanned file holding two contracts, one after the other
+        second = make_contract(rng, TODAY)
+        pages = render_contract(t, rng) + render_contract(second, rng)
+        return contract_pdf(pages), {PARTS_KEY: [t.flat(), second.flat()]}
     return contract_pdf(render_contract(t, rng)), t.flat()
 
 
@@ -119,6 +124,18 @@ def sample_hard(kind: str, seed: int) -> tuple[bytes, dict[str, Any]]:
         shots = [hard_photo(page, rng, ("wood", "perspective", "shadow")) for page in render_contract(t, rng)]
         return pages_to_pdf(shots, limits=LimitSettings(), max_side=2000), t.flat()
     return sample(kind, seed)
+
+
+def document_field_hits(kind: str, result: DocumentResult, want: dict[str, Any]) -> dict[str, bool]:
+    """Each judged field of the document read right; a file of several documents by its parts, in order."""
+    if PARTS_KEY not in want:
+        return kind_field_hits(kind, flat_fields(result), want)
+    out = {"parts.count": len(result.parts) == len(want[PARTS_KEY])}
+    for n, part_want in enumerate(want[PARTS_KEY]):
+        got = flat_fields(result.parts[n]) if n < len(result.parts) else {}
+        out.update({f"{key}": ok for key, ok in kind_field_hits(kind, got, part_want).items()} if n == 0 else
+                   {f"{key}#{n + 1}": ok for key, ok in kind_field_hits(kind, got, part_want).items()})
+    return out
 
 
 def kind_field_hits(kind: str, got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
@@ -178,12 +195,14 @@ def run(engines: Engines, n: int, *, hard: bool = False, kinds: tuple[str, ...] 
             genuine_fails.update(fails)
             got = flat_fields(result)
             missed = []
-            for field, ok in kind_field_hits(kind, got, truth).items():
-                name = field.split(".")[-1] if field.startswith("items.") else field
+            for field, ok in document_field_hits(kind, result, truth).items():
+                name = field.split(".")[-1] if field.startswith("items.") else field.split("#")[0]
                 totals[kind][name] += 1
                 hits[kind][name] += ok
-                if not ok:
+                if not ok and PARTS_KEY not in truth:
                     missed.append(f"{field}: {_value(got, field)!r} for {_value(truth, field)!r}")
+                elif not ok:
+                    missed.append(f"{field} (file of {len(truth[PARTS_KEY])}, read {len(result.parts)} parts)")
             if show_misses and (missed or fails or result.classification.kind != kind):
                 print(f"{kind}-{seed} [{', '.join(phenomena)}] as {result.classification.kind}"
                       f"{' fails ' + ','.join(fails) if fails else ''}")

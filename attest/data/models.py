@@ -82,6 +82,10 @@ class ContractLayoutFile(Spec):
     amount_figures: Regex
     amount_words: Regex
     total_words: Regex
+    part_words: Regex
+    share_of: Regex
+    person: Regex
+    not_person: Regex
     words_label: Regex
     term: Regex
     title: Regex

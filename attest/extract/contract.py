@@ -11,7 +11,7 @@ from typing import Any
 from attest.data import load, pattern
 from attest.extract.contract_amounts import read_amounts
 from attest.extract.contract_items import read_contract_items
-from attest.extract.contract_parties import read_parties, supplier_of
+from attest.extract.contract_parties import party_names, read_parties, supplier_of
 from attest.extract.invoice.common import field_of
 from attest.extract.invoice.header import parse_date
 from attest.extract.seal import Seal
@@ -48,6 +48,20 @@ def _lines(pages: Sequence[OcrPage]) -> list[Line]:
     return out
 
 
+def contract_head(page: OcrPage) -> tuple[str, frozenset[str]] | None:
+    """(title, party names) when the page starts a contract: a contract's heading in its top third and both
+    parties named under their captions. A file of several contracts is cut at such pages (`pipeline/split`)."""
+    lines = _lines([page])
+    if not lines:
+        return None
+    top = min(ln.box.y0 for ln in lines) + (max(ln.box.y1 for ln in lines) - min(ln.box.y0 for ln in lines)) / 3
+    heads = [squash(ln.text) for ln in lines if ln.box.cy < top and _re("title").search(ln.text)
+             and not _re("clause").match(squash(ln.text)) and len(squash(ln.text)) <= 40
+             and not _re("caption").match(squash(ln.text))]
+    names = party_names(lines)
+    return (heads[0], frozenset(names)) if heads and len(names) >= 2 else None
+
+
 def _date_field(hit_text: str, used: list[Line]) -> Field[date] | None:
     day = parse_date(hit_text)
     return Field[date](**{**field_of(hit_text, lines=used).model_dump(), "value": day}) if day else None
@@ -57,7 +71,9 @@ def _title(lines: Sequence[Line]) -> Field[str] | None:
     """`合同名称：X` where printed; else the biggest contract-like heading in the top half of the first page."""
     if hit := find_value(lines, pattern("contract_layout", "labels", "contract_name")):
         return field_of(squash(hit.text), hit)
-    first = [ln for ln in lines if ln.id.startswith("p1-")]
+    # The first page of this contract: in a file of several, the second contract's first page is not page 1.
+    first_page = lines[0].id.split("-")[0] + "-" if lines else "p1-"
+    first = [ln for ln in lines if ln.id.startswith(first_page)]
     if not first:
         return None
     bottom = max(ln.box.y1 for ln in first)

@@ -3,6 +3,8 @@
 Captions seen on real contracts: `甲方：X`, `甲方（买方）：X`, `委托方（甲方）：` with X in the next box,
 `甲方名称：X`, a table cell `甲方` with X in the cell to its right, and in the preamble `X（以下简称甲方）`.
 Signature blocks (`甲方（盖章）：`) come last: their names are often cut by the seal or wrapped.
+A party is a company, a shop, a department, an institution, a committee or an association (what its name ends
+with is data: `contract_layout.yaml organisation`), or a natural person named under the caption.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ def _clean_name(text: str) -> str:
 
 def _looks_like_name(text: str) -> bool:
     return bool(_re("organisation").search(text)) and len(text) >= 4
+
+
+def _looks_like_person(text: str) -> bool:
+    """A natural person's name under a party's caption (`甲方：张伟`), not a blank's label (`甲方：签字`)."""
+    return bool(_re("person").match(text)) and not _re("not_person").search(text)
 
 
 def _value_right(caption: Line, lines: Sequence[Line]) -> Line | None:
@@ -69,11 +76,20 @@ def _captions(lines: Sequence[Line]) -> list[tuple[str, str | None, Field[str], 
             if nxt is None:
                 continue
             name, used = squash(nxt.text), [nxt]
-        name, more = _wrapped_name(_clean_name(name), used[-1], lines, lines.index(used[-1]))
-        if not _looks_like_name(name):
-            continue
+        name = _clean_name(name)
+        if _looks_like_person(name):
+            more = used[-1:]
+        else:
+            name, more = _wrapped_name(name, used[-1], lines, lines.index(used[-1]))
+            if not _looks_like_name(name):
+                continue
         out.append((side, role, field_of(name, lines=[*used[:-1], *more], raw=ln.text), signed))
     return out
+
+
+def party_names(lines: Sequence[Line]) -> set[str]:
+    """The names a page prints under its party captions (a contract's head, or its signature block)."""
+    return {name.value for _side, _role, name, _signed in _captions(lines)}
 
 
 def _preamble(lines: Sequence[Line]) -> list[tuple[str, Field[str]]]:

@@ -25,7 +25,7 @@ from attest.ocr.overlays import read_under_overlays
 from attest.ocr.under_seals import read_under_seals
 from attest.patterns.fingerprint import photo_fingerprint
 from attest.pipeline.recipes import RECIPES, Reading
-from attest.pipeline.split import invoice_groups
+from attest.pipeline.split import SPLITTERS
 from attest.pipeline.stages import StageRun
 from attest.schemas.checks import CheckResult
 from attest.schemas.document import Classification, Document, DocumentResult, PageImage, SealInfo, StageError
@@ -156,8 +156,8 @@ def _read_as(run: StageRun, result: DocumentResult, row: KindRow, doc: Document,
 def _split(run: StageRun, result: DocumentResult, row: KindRow, doc: Document, pages: list[OcrPage],
            groups: list[list[int]], engines: Engines, opts: ProcessOptions) -> tuple[list[DocumentResult],
                                                                                  list[CheckResult]]:
-    """One part per invoice of the file, each read as its own document from its own pages; a second copy of
-    an invoice number in the same file is not a second invoice (an info finding says so)."""
+    """One part per document of the file (an invoice, a contract), each read as its own document from its own
+    pages; a second copy of an invoice number in the same file is not a second invoice (an info finding says so)."""
     parts: list[DocumentResult] = []
     repeated: list[CheckResult] = []
     seen: dict[str, str] = {}
@@ -229,7 +229,7 @@ def process_document(
     if row is not None and row.paper:
         pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr, opts.ocr), pages)
         result.ocr = pages
-    groups = invoice_groups(pages) if row is not None and row.splits and len(pages) > 1 else []
+    groups = SPLITTERS[row.splits](pages) if row is not None and row.splits and len(pages) > 1 else []
     if len(groups) > 1 and row is not None:
         result.parts, repeated = _split(run, result, row, doc, pages, groups, engines, opts)
         result.checks += repeated

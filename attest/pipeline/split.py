@@ -1,12 +1,21 @@
-"""Several invoices in one file: which pages are which invoice. A page printing an invoice title and an invoice
-number starts an invoice; a sales-list page (销货清单) joins the invoice whose number it prints, else the one
-before it; any other page joins the invoice before it. The words are data (`invoice_layout.yaml`, `split:`)."""
+"""Several documents in one file: which pages are which.
+
+Invoices: a page printing an invoice title and an invoice number starts an invoice; a sales-list page (销货清单)
+joins the invoice whose number it prints, else the one before it; any other page joins the invoice before it. The
+words are data (`invoice_layout.yaml`, `split:`).
+
+Contracts: a page with a contract's heading and both parties named under their captions starts a contract, unless
+it names a party of the contract before it (an annex, 廉洁合同, between the same parties belongs to it); pages
+before the first such page belong to the first contract (an approval sheet stapled in front).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from attest.data import pattern
+from attest.extract.contract import contract_head
 from attest.layout.normalize import squash
 from attest.schemas.ocr import OcrPage
 
@@ -41,3 +50,28 @@ def invoice_groups(pages: list[OcrPage]) -> list[list[int]]:
         else:
             groups[-1].append(i)
     return groups
+
+
+def contract_groups(pages: list[OcrPage]) -> list[list[int]]:
+    """Page indices per contract, in file order; one group when the file holds one contract."""
+    groups: list[list[int]] = []
+    parties: list[frozenset[str]] = []
+    for i, page in enumerate(pages):
+        head = contract_head(page)
+        if head is not None and groups and parties[-1] and not head[1] & parties[-1]:
+            groups.append([i])
+            parties.append(head[1])
+            continue
+        if not groups:
+            groups.append([i])
+            parties.append(frozenset())
+        else:
+            groups[-1].append(i)
+        if head is not None and not parties[-1]:
+            parties[-1] = head[1]
+    return groups
+
+
+# How a kind's file of several documents is cut into parts (`kinds.yaml`, `splits:`).
+SPLITTERS: dict[str, Callable[[list[OcrPage]], list[list[int]]]] = {
+    "invoices": invoice_groups, "contracts": contract_groups}

@@ -161,11 +161,12 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
                            lines=[(ln.id, " ".join(f"{x:.0f},{y:.0f}" for x, y in polygons[ln.id]))
                                   for ln in p.lines])
                   for p in result.ocr]
-    # A file of several invoices shows each invoice's fields, prefixed `invoice N.`, on the pages they came from.
+    # A file of several invoices or contracts shows each one's fields, prefixed `invoice N.` or `contract N.`, on
+    # the pages they came from.
     for n, unit in enumerate(result.units(), start=1):
         found = evidence_of(unit)
         evidence = found[1] if found is not None else None
-        prefix = f"invoice {n}." if result.parts else ""
+        prefix = f"{result.classification.kind} {n}." if result.parts else ""
         for path, f in _walk(evidence.model_dump(mode="json")) if evidence is not None else []:
             view.fields.append(FieldView(
                 path=prefix + path, name=next((p for p in reversed(path.split(".")) if not p.isdigit()), path),

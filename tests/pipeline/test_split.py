@@ -14,7 +14,9 @@ import httpx
 import pytest
 
 from attest.pipeline import Engines, assess_application, process_document
+from attest.pipeline.split import contract_groups
 from attest.schemas.decision import MerchantProfile
+from attest.schemas.ocr import OcrLine, OcrPage
 from attest.score import load_policy
 from eval.realdocs import field_hits
 
@@ -111,3 +113,35 @@ def _flat(part):  # type: ignore[no-untyped-def]
     if flat.get("check_code"):
         flat["check_code"] = flat["check_code"].replace(" ", "")
     return flat
+
+
+def _text_page(n: int, *texts: str) -> OcrPage:
+    """A page of printed rows (no OCR): a title in large type at the top, then rows under it."""
+    lines = [OcrLine(id=f"p{n}-l{i}", text=t, confidence=0.98,
+                     polygon=[(150, 150 + 80 * i), (1500, 150 + 80 * i), (1500, 190 + 80 * i + (30 if i == 0 else 0)),
+                              (150, 190 + 80 * i + (30 if i == 0 else 0))])
+             for i, t in enumerate(texts)]
+    return OcrPage(page=n, width=1654, height=2339, lines=lines, engine="t", engine_version="1")
+
+
+def _contract_pages(first: int, title: str, a: str, b: str) -> list[OcrPage]:
+    return [_text_page(first, title, "合同编号：HT-2026-0001", f"甲方（买方）：{a}", f"乙方（卖方）：{b}",
+                       "第一条 标的：乙方向甲方供应办公用品。",
+                       "第二条 合同总价：人民币10,000.00元（大写：壹万圆整）。",
+                       *["本条款空行"] * 20),
+            _text_page(first + 1, "第五条 违约责任：……", "甲方（盖章）：", "乙方（盖章）：", *["本页空行"] * 20)]
+
+
+def test_two_contracts_in_one_scan_are_two_parts() -> None:
+    pages = [*_contract_pages(1, "购销合同", "杭州瑞丰贸易有限公司", "宁波恒通五金制品有限公司"),
+             *_contract_pages(3, "服务协议书", "浙江省教育厅", "王建国")]
+    assert contract_groups(pages) == [[0, 1], [2, 3]]
+
+
+def test_an_approval_sheet_and_an_annex_stay_with_their_contract() -> None:
+    # An approval sheet stapled in front (no parties under captions), and a 廉洁合同 annex between the same parties.
+    buyer, seller = "苏州永达物流有限公司", "合肥嘉禾五金制品有限公司"
+    sheet = _text_page(1, "合同会审会签单", f"合同相对方 {seller}", *["会签意见"] * 20)
+    pages = [sheet, *_contract_pages(2, "专用车买卖合同", buyer, seller),
+             *_contract_pages(4, "廉洁合同", buyer, seller)]
+    assert contract_groups(pages) == [[0, 1, 2, 3, 4]]
