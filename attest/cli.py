@@ -112,5 +112,15 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def main() -> None:  # pragma: no cover
-    sys.exit(app())
+def main() -> None:
+    """The `attest` command: any failure is one line on stderr and exit code 2, never a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        code = exc.code if isinstance(exc, AttestError) else type(exc).__name__
+        print(f"attest: {code}: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -28,7 +28,14 @@ class Task:
 
 
 def load_corpus(source: Path) -> dict[str, Any]:
-    """A synthetic manifest as is; a labelled folder becomes one pseudo-merchant per document."""
+    """A synthetic manifest as is (its file, or the folder `attest eval generate` wrote it into); a labelled folder
+    becomes one pseudo-merchant per document."""
+    if source.is_dir() and (source / "manifest.json").is_file():
+        source = source / "manifest.json"
+    if not source.exists():
+        raise ValueError(f"{source}: no such file or folder")
+    if source.is_dir() and not (source / "labels.json").is_file():
+        raise ValueError(f"{source}: a folder with neither manifest.json (attest eval generate) nor labels.json")
     if source.is_file():
         corpus: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
         corpus["root"] = str(source.parent)

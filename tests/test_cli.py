@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import SAMPLES
 
-ATTEST = [sys.executable, "-c", "from attest.cli import app; app()"]
+ATTEST = [sys.executable, "-c", "from attest.cli import main; main()"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -135,3 +135,15 @@ def test_check_reads_a_bank_export_as_a_statement() -> None:
         "period_start": "2025-01-01", "period_end": "2025-06-20", "transactions": "6", "total_in": "0.00",
         "total_out": "703.26", "opening_balance": "2243.91", "closing_balance": "1494.65"}}
     assert wechat["fields"]["transactions"] == "27" and wechat["fields"]["total_out"] == "2904.53"
+
+
+@pytest.mark.parametrize("args", [
+    ["eval", "run", "/nonexistent/corpus", "--out", "/tmp/attest-cli-run"],   # no such corpus
+    ["eval", "run", "/", "--out", "/tmp/attest-cli-run"],                     # a folder that is no corpus
+    ["eval", "report", "/nonexistent/run"],                                   # no such run
+    ["eval", "compare", "/nonexistent/a", "/nonexistent/b"],
+])
+def test_every_cli_failure_is_one_line_and_exit_2(args: list[str]) -> None:
+    out = subprocess.run([*ATTEST, *args], capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr

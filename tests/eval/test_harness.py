@@ -18,7 +18,7 @@ from eval.same_readings import comparable, same_readings
 
 from ..conftest import SAMPLES
 
-ATTEST = [sys.executable, "-c", "from attest.cli import app; app()"]
+ATTEST = [sys.executable, "-c", "from attest.cli import main; main()"]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -78,8 +78,8 @@ def test_run_report_resume_and_compare(tmp_path: Path) -> None:
     assert metrics["uplift"]["available"] is True
     assert metrics["uplift"]["replay_identical"] == 1.0  # every decision re-scores identically from its trail
     assert len(list((run / "trails").glob("*.jsonl"))) == 3
-    # Resume: nothing left to do; a lost result is redone, alone.
-    assert run_corpus(corpus / "manifest.json", run, workers=1, progress=False)["processed_now"] == 0
+    # Resume: nothing left to do; a lost result is redone, alone. The folder `generate` wrote names the corpus too.
+    assert run_corpus(corpus, run, workers=1, progress=False)["processed_now"] == 0
     next((run / "docs").rglob("*.json")).unlink()
     assert run_corpus(corpus / "manifest.json", run, workers=1, progress=False)["processed_now"] == 1
     write_report(run)

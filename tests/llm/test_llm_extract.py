@@ -129,7 +129,7 @@ def test_the_cli_reads_with_the_model_configured_in_the_environment(fake: FakeOp
     fake.push(reply(reading_from(pdf_rules)))
     env = {**os.environ, "ATTEST_LLM__EXTRACTOR": "merged", "ATTEST_LLM__BASE_URL": fake.url,
            "ATTEST_LLM__MODEL": "fake-model"}
-    cli = [sys.executable, "-c", "from attest.cli import app; app()", "check", "--format", "json", str(PDF)]
+    cli = [sys.executable, "-c", "from attest.cli import main; main()", "check", "--format", "json", str(PDF)]
     out = subprocess.run(cli, capture_output=True, text=True, timeout=300, check=False, env=env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)

@@ -23,7 +23,7 @@ from ..api.test_flow import SELLER
 
 def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ATTEST_DATA_DIR": str(data_dir), "ATTEST_SERVICE__WORKERS": "1"}
-    return subprocess.Popen([sys.executable, "-c", "from attest.cli import app; app()", "service", "run",
+    return subprocess.Popen([sys.executable, "-c", "from attest.cli import main; main()", "service", "run",
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
