@@ -41,14 +41,23 @@ def _column_words() -> tuple[str, ...]:
     return tuple(sorted({squash(w) for words in roles.values() for w in words if len(squash(w)) >= 3}))
 
 
-def _word_scores(text: str, spec: dict[str, Any]) -> dict[str, tuple[float, list[str]]]:
+def _word_scores(text: str, lines: list[str], spec: dict[str, Any]) -> dict[str, tuple[float, list[str]]]:
     out = {}
     for kind, k in spec["kinds"].items():
         vocabulary = dict(k["words"])
         if k.get("column_words"):
             vocabulary.update({w: k["column_words"] for w in _column_words() if w not in vocabulary})
         found = [w for w in vocabulary if w in text]
-        out[kind] = (sum(vocabulary[w] for w in found) / k["saturation"], found)
+        score = sum(vocabulary[w] for w in found)
+        # The kind's own title printed as a heading (`XX增值税普通发票`): a photo of only the top band of a page
+        # still shows it, with its code and number, though the rest of the page is out of frame.
+        title = k.get("title")
+        heading = next((ln for ln in lines if title and len(ln) <= title["max_chars"]
+                        and re.search(title["pattern"], ln)), None)
+        if title and heading is not None:
+            found.append(f"title {heading}")
+            score += title["weight"]
+        out[kind] = (score / k["saturation"], found)
     return out
 
 
@@ -73,11 +82,13 @@ def _photo_score(stats: dict[str, float], spec: dict[str, Any], has_sign_text: b
 def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> Classification:
     """The most likely kind with its confidence and reasons; `other` when nothing fits clearly."""
     spec = load("classify")
-    text = "".join(squash(ln.text) for page in pages for ln in page.lines)
-    uncapped = _word_scores(text, spec)
+    lines = [squash(ln.text) for page in pages for ln in page.lines]
+    text = "".join(lines)
+    uncapped = _word_scores(text, lines, spec)
     scores = _capped(uncapped)
     stats = image_stats(images[0], pages[0] if pages else None) if images else None
-    printed = any(score >= spec["kinds"][kind]["threshold"] and len(found) >= spec["page_words"]
+    printed = any(score >= spec["kinds"][kind]["threshold"]
+                  and (len(found) >= spec["page_words"] or any(w.startswith("title ") for w in found))
                   for kind, (score, found) in scores.items())
     if stats is not None and len(pages) <= 1 and not printed:
         scores[photo_kind().name] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+from PIL import Image
+
 from attest.classify import classify
 from attest.schemas.ocr import OcrLine, OcrPage
 
@@ -36,3 +39,17 @@ def test_an_invoice_that_prints_a_contract_number_is_an_invoice() -> None:
                  "购买方 名称：杭州瑞丰贸易有限公司", "销售方 名称：宁波恒通五金制品有限公司", "税率 13% 税额 130.00",
                  "价税合计（大写）壹仟壹佰叁拾圆整", "备注：合同编号HT-2024-001", "开票人：李娜")
     assert classify([page]).kind == "invoice"
+
+
+def test_the_top_band_of_an_invoice_is_an_invoice() -> None:
+    # Only the title, the code and the number in frame (a paper invoice prints them unlabelled, `No` before the
+    # number); the rest is bedspread. The heading names an invoice: the picture's colours do not make it a shop.
+    page = _page("浙江增值税普通发票", "033002000111", "No 01234567", "发票联")
+    rng = np.random.default_rng(3)
+    cloth = np.kron(rng.integers(0, 255, (24, 33, 3)), np.ones((70, 50, 1))).astype(np.uint8)  # a patterned spread
+    cloth[:300, 80:1500] = 250  # the band of paper at the top
+    result = classify([page], [Image.fromarray(cloth)])
+    assert result.kind == "invoice", result.reasons
+    # A sign that offers invoices is no invoice: the heading must name one (增值税, 电子, 普通 … 发票).
+    shop = classify([_page("代开发票", "打印复印")], [Image.fromarray(cloth)])
+    assert shop.kind != "invoice", shop.reasons

@@ -78,8 +78,13 @@ def parse_amount_words(text: str, *, require_whole: bool = True) -> Decimal:
     for ch in text:
         if ch in _NONSTANDARD:
             raise AmountWordsError(f"non-standard character '{ch}' in an amount in words")
-    negative = text.startswith("负")
-    text = text.removeprefix("负")
+    # A red-letter (negative) invoice prints `(负数)壹佰圆整`, or `负壹佰圆整`.
+    for mark in ("(负数)", "（负数）", "负数", "负"):
+        if text.startswith(mark):
+            negative, text = True, text.removeprefix(mark)
+            break
+    else:
+        negative = False
     if not text:
         raise AmountWordsError("empty")
     yuan = next((y for y in _YUAN if y in text), None)

@@ -37,8 +37,16 @@ class AdverseFile(Spec):
     reasons: dict[str, Said]
 
 
+class ClassifyTitle(Spec):
+    pattern: Regex
+    max_chars: int = Field(gt=0)
+    weight: float = Field(ge=0)
+
+
 class ClassifyKind(Spec):
     saturation: float = Field(gt=0)
+    title: ClassifyTitle | None = Field(None, description=(
+        "The kind's title printed as a heading (a line of at most `max_chars`) counts `weight`, as a word."))
     threshold: Share
     words: dict[str, float]
     column_words: float = Field(0.0, ge=0, description=(
@@ -157,6 +165,7 @@ class InvoiceSplit(Spec):
     title: Regex
     number_label: Regex
     list_title: Regex
+    list_reference: Regex
 
 
 class InvoiceLayoutFile(Spec):
@@ -164,6 +173,7 @@ class InvoiceLayoutFile(Spec):
     labels: dict[str, Regex]
     stop: Regex
     party_markers: dict[str, Regex]
+    party_inline: dict[str, Regex]
     party_keys: dict[str, Regex]
     table: InvoiceTable
     columns: dict[str, Regex]

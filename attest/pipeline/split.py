@@ -26,11 +26,19 @@ def _text(page: OcrPage) -> str:
     return "".join(squash(ln.text) for ln in page.lines)
 
 
+def _is_list(page: OcrPage) -> bool:
+    """A sales-list page: the list's title printed as a heading. An invoice whose items row says `详见销货清单`
+    only refers to its list; it is an invoice page all the same."""
+    refers = pattern("invoice_layout", "split", "list_reference")
+    return any(pattern("invoice_layout", "split", "list_title").search(t) and not refers.search(t) and len(t) <= 30
+               for t in (squash(ln.text) for ln in page.lines))
+
+
 def _starts_invoice(page: OcrPage) -> bool:
     lines = [squash(ln.text) for ln in page.lines]
     titled = any(pattern("invoice_layout", "split", "title").search(t) and len(t) <= 24 for t in lines)
     numbered = any(pattern("invoice_layout", "split", "number_label").search(t) for t in lines)
-    return titled and numbered and not pattern("invoice_layout", "split", "list_title").search(_text(page))
+    return titled and numbered and not _is_list(page)
 
 
 def invoice_groups(pages: list[OcrPage]) -> list[list[int]]:
@@ -43,7 +51,7 @@ def invoice_groups(pages: list[OcrPage]) -> list[list[int]]:
             groups.append([i])
             numbers.append(set(_NUMBER.findall(text)))
             continue
-        if pattern("invoice_layout", "split", "list_title").search(text):
+        if _is_list(page):
             printed = set(_NUMBER.findall(text))
             owner = next((g for g, nums in zip(groups, numbers, strict=True) if nums & printed), groups[-1])
             owner.append(i)

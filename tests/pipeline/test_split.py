@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from attest.pipeline import Engines, assess_application, process_document
-from attest.pipeline.split import contract_groups
+from attest.pipeline.split import contract_groups, invoice_groups
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.ocr import OcrLine, OcrPage
 from attest.score import load_policy
@@ -145,3 +145,15 @@ def test_an_approval_sheet_and_an_annex_stay_with_their_contract() -> None:
     pages = [sheet, *_contract_pages(2, "专用车买卖合同", buyer, seller),
              *_contract_pages(4, "廉洁合同", buyer, seller)]
     assert contract_groups(pages) == [[0, 1, 2, 3, 4]]
+
+
+def test_invoices_that_refer_to_their_sales_lists_are_each_an_invoice() -> None:
+    # Two invoices whose items row says `(详见销货清单)`, each followed by its list: two invoices, each with its list.
+    def invoice(n: int, number: str) -> OcrPage:
+        return _text_page(n, "增值税普通发票", f"发票号码：{number}", "发票代码：033002000111", "(详见销货清单)")
+
+    def sales_list(n: int, number: str) -> OcrPage:
+        return _text_page(n, "销售货物或者提供应税劳务清单", f"所属增值税普通发票代码：033002000111 号码：{number}")
+
+    pages = [invoice(1, "01234567"), sales_list(2, "01234567"), invoice(3, "07654321"), sales_list(4, "07654321")]
+    assert invoice_groups(pages) == [[0, 1], [2, 3]]

@@ -18,6 +18,8 @@ from attest.schemas.evidence import InvoiceEvidence
 Party = Literal["buyer", "seller"]
 _TAX_ID = re.compile(r"[0-9A-Z]{15,20}")
 _ORG_NAME = re.compile(r"[\u4e00-\u9fff()]{4,}")
+# Under a name label, a person's name will do (a private buyer: 张伟, or 个人).
+_LABELLED_NAME = re.compile(r"[\u4e00-\u9fff()]{2,}")
 
 
 def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
@@ -51,9 +53,45 @@ def _party_of(line: Line, markers: dict[Party, Box]) -> Party | None:
     return best[1] if best else None
 
 
-def _assign(hits: list[Hit], markers: dict[Party, Box]) -> dict[Party, Hit]:
-    """Each party's hit: by caption when both captions were read, else buyer first in reading order."""
+def _inline_anchors(lines: Sequence[Line]) -> list[tuple[Party, Line]]:
+    """Lines whose label names its party (`销售方名称:`), in reading order."""
+    spec = load("invoice_layout")["party_inline"]
+    found: list[tuple[Party, Line]] = []
+    for ln in lines:
+        text = squash(ln.text)
+        for party in ("buyer", "seller"):
+            if re.match(spec[party], text):
+                found.append((party, ln))  # type: ignore[arg-type]
+    return sorted(found, key=lambda a: (a[1].box.y0, a[1].box.x0))
+
+
+def _inline_party(hit: Hit, anchors: list[tuple[Party, Line]]) -> Party | None:
+    """The party of the nearest label above (or at) the hit that names its party, within a few rows."""
+    line = hit.label or hit.lines[0]
+    above = [(p, a) for p, a in anchors if a.box.y0 <= line.box.cy and line.box.y0 - a.box.y1 < line.box.h * 4]
+    # Side by side (`购买方名称:` | `销售方名称:` on one row), the label in the hit's own column wins.
+    best = min(above, key=lambda pa: (abs(pa[1].box.x0 - line.box.x0) > line.box.h * 3, line.box.y0 - pa[1].box.y0),
+               default=None)
+    return best[0] if best else None
+
+
+def _assign(hits: list[Hit], markers: dict[Party, Box],
+            anchors: list[tuple[Party, Line]] | None = None) -> dict[Party, Hit]:
+    """Each party's hit: by caption when both captions were read; else by a label that names its party (roll
+    invoices print the seller first); else buyer first in reading order."""
     out: dict[Party, Hit] = {}
+    if len(markers) < 2 and anchors:
+        rest = []
+        for hit in sorted(hits, key=lambda h: ((h.label or h.lines[0]).box.y0, (h.label or h.lines[0]).box.x0)):
+            party = _inline_party(hit, anchors)
+            if party is not None and party not in out:
+                out[party] = hit
+            elif party is None:
+                rest.append(hit)
+        for party in ("buyer", "seller"):
+            if party not in out and rest:
+                out[party] = rest.pop(0)  # type: ignore[index]
+        return out
     if len(markers) == 2:
         for hit in hits:
             party = _party_of(hit.label or hit.lines[0], markers)
@@ -108,13 +146,15 @@ def _unlabelled_tax_ids(lines: Sequence[Line], taken: list[Hit]) -> list[Hit]:
 def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     """Fill buyer_* and seller_* fields of `ev` in place."""
     markers = _marker_boxes(lines)
+    anchors = _inline_anchors(lines)
     labelled = [h for h in _hits(lines, "tax_id", _TAX_ID) if _TAX_ID.search(squash(h.text))]
     if len(labelled) < 2:
         labelled += _unlabelled_tax_ids(lines, labelled)
-    tax_hits = _assign(labelled, markers)
-    name_hits = _assign([h for h in _hits(lines, "name", wrap=True) if _ORG_NAME.search(h.text)], markers)
-    addr_hits = _assign(_hits(lines, "address_phone", wrap=True), markers)
-    bank_hits = _assign(_hits(lines, "bank_account", wrap=True), markers)
+    tax_hits = _assign(labelled, markers, anchors)
+    names = [h for h in _hits(lines, "name", wrap=True) if _LABELLED_NAME.search(squash(h.text))]
+    name_hits = _assign(names, markers, anchors)
+    addr_hits = _assign(_hits(lines, "address_phone", wrap=True), markers, anchors)
+    bank_hits = _assign(_hits(lines, "bank_account", wrap=True), markers, anchors)
     for party in ("buyer", "seller"):
         tax = tax_hits.get(party)
         if tax is not None:

@@ -53,9 +53,14 @@ def normalise_words(text: str) -> str:
 def _grand_total(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     words = find_value(lines, label("words_total"), value=_WORDS, stop=stop())
     if words is not None:
-        m = _WORDS.search(squash(words.text))
+        text = squash(words.text)
+        m = _WORDS.search(text)
         if m:
-            ev.total_amount_incl_tax_cn = field_of(normalise_words(m.group(0)), words, raw=m.group(0))
+            # A red-letter invoice's words carry their sign before them: `(负数)壹佰圆整` is kept as printed.
+            sign = re.search(label("negative_words").pattern + "$", text[: m.start()])
+            printed = (sign.group(0) if sign else "") + m.group(0)
+            ev.total_amount_incl_tax_cn = field_of((sign.group(0) if sign else "") + normalise_words(m.group(0)),
+                                                   words, raw=printed)
     figures = find_value(lines, label("figures_total"), value=_FIGURES, stop=stop())
     if figures is not None:
         found = find_money(figures.text)
