@@ -61,7 +61,7 @@ def _inline_anchors(lines: Sequence[Line]) -> list[tuple[Party, Line]]:
         text = squash(ln.text)
         for party in ("buyer", "seller"):
             if re.match(spec[party], text):
-                found.append((party, ln))  # type: ignore[arg-type]
+                found.append((party, ln))
     return sorted(found, key=lambda a: (a[1].box.y0, a[1].box.x0))
 
 
