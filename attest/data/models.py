@@ -178,6 +178,7 @@ class InvoiceLayoutFile(Spec):
     table: InvoiceTable
     columns: dict[str, Regex]
     titles: dict[str, str]
+    copy_mark: Regex
     title_tags: list[str]
     split: InvoiceSplit
 
@@ -215,6 +216,8 @@ class MergeFile(Spec):
 class OcrConfusionsFile(Spec):
     version: int
     amount_words: dict[str, str]
+    figures: dict[str, list[str]]
+    figures_unsure_below: Share
 
 
 class OverlaysFile(Spec):

@@ -27,6 +27,9 @@ class Field(BaseModel, Generic[T]):
         None, description="For a model's value: `name@version#sha256` of the prompt as rendered and sent.")
     disputed: str | None = PydField(
         None, description="The other extractor's different reading of this field, when rules and model disagree.")
+    chosen: str | None = PydField(
+        None, description="Set when the value is not what OCR read but the one alternative reading the document's "
+                          "own checks agree with: what was read, what was chosen and why (`reading.chosen`).")
 
 
 class InvoiceItem(BaseModel):

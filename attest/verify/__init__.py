@@ -6,7 +6,7 @@ from datetime import date
 
 from attest.schemas.checks import CheckResult
 from attest.schemas.evidence import InvoiceEvidence
-from attest.verify.invoice_arithmetic import check_line_tax, check_rates, check_sums, check_words
+from attest.verify.invoice_arithmetic import check_chosen, check_line_tax, check_rates, check_sums, check_words
 from attest.verify.invoice_format import check_code_number, check_date, check_qr, check_tax_ids
 
 
@@ -16,6 +16,7 @@ def check_invoice(ev: InvoiceEvidence, *, document_id: str, today: date) -> list
     out += check_tax_ids(ev, document_id)
     out += check_code_number(ev, document_id)
     out += check_qr(ev, document_id)
+    out += check_chosen(ev, document_id)
     out += check_sums(ev, document_id)
     out += check_line_tax(ev, document_id)
     out += check_rates(ev, document_id)

@@ -64,6 +64,17 @@ def check_line_tax(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
                           "every line's tax matches its rate", doc=doc, fields=[])]
 
 
+def check_chosen(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
+    """Each total whose value is not what OCR read but the reading the invoice's own arithmetic chose, said so."""
+    out = []
+    for name in ("total_amount_excl_tax", "total_tax", "total_amount_incl_tax"):
+        f = getattr(ev, name)
+        if f is not None and f.chosen:
+            out.append(result("reading.chosen", "raised", f"{name}按发票自身的计算选定读数: {f.chosen}",
+                              f"{name}: {f.chosen}", doc=doc, fields=[name], read=f.raw, chosen=f.value))
+    return out
+
+
 def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
     out: list[CheckResult] = []
     per_item = Decimal(load("vat_rates")["sum_tolerance_per_item"])

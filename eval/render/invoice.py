@@ -126,6 +126,8 @@ def render_invoice_with_text(
     t: InvoiceTruth, rng: random.Random
 ) -> tuple[Image.Image, list[tuple[str, tuple[float, float, float, float]]]]:
     """The face plus every string drawn on it with its box (seal text excluded)."""
+    if t.style == "roll":
+        return _roll(t, rng)
     c = Canvas(rng)
     digital = t.style == "digital"
     c.text(1000, 60, t.title, 58, (140, 30, 30) if digital else FORM, anchor="ma")
@@ -196,3 +198,47 @@ def render_invoice_with_text(
     c.rect((40, top, 1960, frame_bottom))
     # Invoices are printed on a fixed-ratio form; crop to what was drawn plus a margin.
     return c.img.crop((0, 0, 2000, min(1500, int(frame_bottom + 110 + c.dy)))), c.drawn
+
+
+Drawn = list[tuple[str, tuple[float, float, float, float]]]
+
+
+def _roll(t: InvoiceTruth, rng: random.Random) -> tuple[Image.Image, Drawn]:
+    """A roll invoice (卷票): a narrow strip, one label per row, each naming its party; the seller above the buyer."""
+    c = Canvas(rng)
+    c.img = Image.new("RGB", (900, 1500), "white")
+    c.d = ImageDraw.Draw(c.img)
+    size = 26
+    y = 40
+    c.text(450, y, t.title, 34, FORM, anchor="ma")
+    y += 70
+    c.text(450, y, "发票联", 28, FORM, anchor="ma")
+    y += 60
+    rows = [f"发票代码{c.colon}{t.code}", f"发票号码{c.colon}{t.number}", f"机打号码{c.colon}{t.number}",
+            f"机器编号{c.colon}{t.machine_no}", f"销售方名称{c.colon}{t.seller[0]}",
+            f"纳税人识别号{c.colon}{t.seller[1]}", f"开票日期{c.colon}{_date(t)}  收款员{c.colon}{t.payee}",
+            f"购买方名称{c.colon}{t.buyer[0]}", f"纳税人识别号{c.colon}{t.buyer[1]}"]
+    for row in rows:
+        c.text(40, y, row, size)
+        y += 46
+    y += 10
+    heads = [("项目", 40), ("单价", 400), ("数量", 560), ("金额", 700)]
+    for head, x in heads:
+        c.text(x, y, head, size, FORM)
+    y += 46
+    for it in t.items:
+        c.text(40, y, it.name, 22 if len(it.name) <= 15 else 18)
+        c.text(400, y, it.unit_price or "", size)
+        c.text(560, y, it.qty or "", size)
+        c.text(700, y, _money(it.amount), size)
+        y += 46
+    y += 10
+    c.text(40, y, f"合计金额(小写){c.colon}¥{_money(t.total_incl)}", size)
+    y += 46
+    c.text(40, y, f"合计金额(大写){c.colon}{t.words}", size)
+    y += 46
+    if t.check_code:
+        c.text(40, y, f"校验码{c.colon}{t.check_code}", size)
+        y += 46
+    _seal(c, 620, y + 110, t.seller[0], t.seller[1])
+    return c.img.crop((0, 0, 900, int(y + 240))), c.drawn

@@ -72,6 +72,7 @@ class InvoiceTruth:
     qr_amount_override: Decimal | None = None
     totals_override: tuple[Decimal, Decimal] | None = None  # forgeries: printed totals that no longer add up
     pasted: str | None = None  # forgeries: the first item's field printed in a pasted-in font and size
+    negative: bool = False  # a red-letter invoice: negative amounts, its words after (负数)
 
     @property
     def total_excl(self) -> Decimal:
@@ -91,7 +92,9 @@ class InvoiceTruth:
 
     @property
     def words(self) -> str:
-        return self.words_override or to_amount_words(self.total_incl)
+        if self.words_override:
+            return self.words_override
+        return "(负数)" + to_amount_words(-self.total_incl) if self.total_incl < 0 else to_amount_words(self.total_incl)
 
     def qr_payload(self) -> str:
         amount = self.qr_amount_override or (self.total_incl if self.style == "digital" else self.total_excl)
@@ -104,18 +107,22 @@ class InvoiceTruth:
         """Ground truth in the flat format of `attest check --format flat`."""
         def s(v: Decimal) -> str:
             return format(v, "f")
+        roll = self.style == "roll"  # a roll invoice prints one total: no pre-tax total, no tax
         return {
             "invoice_title": self.title, "invoice_code": self.code, "invoice_number": self.number,
             "issue_date": self.issue_date.isoformat(), "check_code": self.check_code, "machine_no": self.machine_no,
-            "buyer_name": self.buyer[0], "buyer_tax_id": self.buyer[1], "buyer_address_phone": None,
+            "buyer_name": self.buyer[0], "buyer_tax_id": self.buyer[1] or None, "buyer_address_phone": None,
             "buyer_bank_account": None, "seller_name": self.seller[0], "seller_tax_id": self.seller[1],
-            "seller_address_phone": self.seller_address_phone, "seller_bank_account": self.seller_bank_account,
+            "seller_address_phone": None if roll else self.seller_address_phone,
+            "seller_bank_account": None if roll else self.seller_bank_account,
             "items": [{"name": it.name, "spec": it.spec, "unit": it.unit, "qty": it.qty,
-                       "unit_price": it.unit_price, "amount": s(it.amount), "tax_rate": it.tax_rate,
-                       "tax": s(it.tax)} for it in self.items],
-            "total_amount_excl_tax": s(self.total_excl), "total_tax": s(self.total_tax),
+                       "unit_price": it.unit_price, "amount": s(it.amount), "tax_rate": None if roll else it.tax_rate,
+                       "tax": None if roll else s(it.tax)} for it in self.items],
+            "total_amount_excl_tax": None if roll else s(self.total_excl),
+            "total_tax": None if roll else s(self.total_tax),
             "total_amount_incl_tax": s(self.total_incl), "total_amount_incl_tax_cn": self.words,
-            "remarks": self.remarks, "payee": self.payee, "reviewer": self.reviewer, "drawer": self.drawer,
+            "remarks": self.remarks, "payee": self.payee, "reviewer": None if roll else self.reviewer,
+            "drawer": None if roll else self.drawer,
         }
 
 
@@ -153,8 +160,11 @@ def _items_for_total(rng: random.Random, target: Decimal) -> list[Item]:
 
 def make_truth(rng: random.Random, today: date, *, seller: tuple[str, str] | None = None,
                buyer: tuple[str, str] | None = None, issued: date | None = None,
-               total: Decimal | None = None) -> InvoiceTruth:
-    """A genuine invoice; a merchant corpus fixes the parties, the day and the pre-tax total."""
+               total: Decimal | None = None, variants: bool = True) -> InvoiceTruth:
+    """A genuine invoice; a merchant corpus fixes the parties, the day and the pre-tax total. `variants`: some
+    are roll invoices, red-letter invoices or have a private buyer, drawn from their own stream (`_vary`)."""
+    fixed_buyer = buyer is not None
+    variants = variants and total is None  # a merchant's sales stay its ordinary invoices
     style = rng.choice(["digital", "tax_control"])
     issued = issued or today - timedelta(days=rng.randrange(1, 700))
     if total is not None:
@@ -166,6 +176,32 @@ def make_truth(rng: random.Random, today: date, *, seller: tuple[str, str] | Non
     seller = seller or (company(rng), uscc(rng))
     buyer = buyer or (company(rng), uscc(rng))
     province = rng.choice(list(PROVINCES))
+    truth = _invoice(rng, style, issued, items, seller, buyer, province)
+    if variants:
+        _vary(truth, random.Random(f"invoice-variants:{truth.number}"), fixed_buyer=fixed_buyer)
+    return truth
+
+
+def _vary(t: InvoiceTruth, rng: random.Random, *, fixed_buyer: bool) -> None:
+    """What invoices nobody here has seen print: a private buyer (a name, no tax id), a red-letter invoice
+    (negative amounts, `(负数)` before the words), a roll invoice (卷票: the seller printed above the buyer)."""
+    roll = rng.random()
+    if t.style == "tax_control" and "普通" in t.title and "电子" not in t.title and roll < 0.25:
+        t.style, t.title = "roll", t.title.replace("普通发票", "普通发票(卷票)")
+        t.code = (t.code or "")[:-2] + rng.choice(["06", "07"])
+        # A roll invoice prints tax-inclusive amounts only: each item at its whole price, once.
+        t.items = [Item(it.name, None, None, "1", format(it.amount + it.tax, "f"), it.amount + it.tax, it.tax_rate,
+                        Decimal("0.00")) for it in t.items[:4]]
+    if not fixed_buyer and rng.random() < 0.15 and "专用" not in t.title:
+        t.buyer = (rng.choice(["个人", *PEOPLE]), "")
+    if rng.random() < 0.1 and t.style != "roll":
+        t.negative = True
+        t.items = [Item(it.name, it.spec, it.unit, f"-{it.qty}" if it.qty else None, it.unit_price, -it.amount,
+                        it.tax_rate, -it.tax) for it in t.items]
+
+
+def _invoice(rng: random.Random, style: str, issued: date, items: list[Item], seller: tuple[str, str],
+             buyer: tuple[str, str], province: str) -> InvoiceTruth:
     if style == "digital":
         special = rng.random() < 0.5
         number = f"{issued.year % 100:02d}{province}{rng.randrange(10)}{rng.randrange(10**15):015d}"

@@ -8,6 +8,7 @@ from attest.extract.flat import flat_evidence
 from attest.extract.invoice.header import read_header
 from attest.extract.invoice.items import read_items, read_table
 from attest.extract.invoice.parties import read_parties
+from attest.extract.invoice.reconcile import reconcile_totals
 from attest.extract.invoice.remarks import fill_from_remarks
 from attest.extract.invoice.totals import read_totals
 from attest.kinds import kinds
@@ -43,6 +44,7 @@ def extract_invoice(page: OcrPage, qr_text: str | None = None) -> InvoiceEvidenc
     if table is not None:
         ev.items = read_items(table)
     read_totals(lines, table, ev)
+    reconcile_totals(ev)
     fill_from_remarks(ev)
     ev.invoice_kind = _kind(ev)
     if qr_text:

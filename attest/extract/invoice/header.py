@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from attest.data import load
+from attest.data import pattern as data_pattern
 from attest.extract.invoice.common import field_of, label, stop
 from attest.layout.geometry import Line, h_overlap, same_row
 from attest.layout.normalize import digits_only, squash
@@ -58,8 +59,10 @@ def _issue_date(lines: Sequence[Line]) -> Field[date] | None:
 def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Field[str] | None:
     """The biggest 发票 text near the top; a 数电 title torn by its seal is restored from its fragments."""
     top = [ln for ln in lines if ln.box.y1 < page_height * 0.3 and not ln.vertical]
+    # The copy's mark (发票联, 抵扣联), printed as large as the title on a roll invoice, is not the title.
+    copy_mark = data_pattern("invoice_layout", "copy_mark")
     candidates = [ln for ln in top if _TITLE.search(ln.text) and not label("invoice_number").search(ln.text)
-                  and not label("invoice_code").search(ln.text)]
+                  and not label("invoice_code").search(ln.text) and not copy_mark.search(squash(ln.text))]
     if not candidates:
         return None
     best = max(candidates, key=lambda ln: ln.box.h)

@@ -112,7 +112,8 @@ def find_header(lines: Sequence[Line]) -> tuple[list[Column], Box] | None:
         columns = [c for ln in row for c in _header_cells(ln)]
         columns += _missing_amount(row, columns)
         names = {c.name for c in columns}
-        if {"amount", "tax"} <= names or {"amount", "tax_rate"} <= names:
+        # A roll invoice's table (项目 单价 数量 金额) prints no tax: its name, count and amount make it the table.
+        if {"amount", "tax"} <= names or {"amount", "tax_rate"} <= names or {"name", "qty", "amount"} <= names:
             columns.sort(key=lambda c: c.x0)
             for left, right in itertools.pairwise(columns):
                 left.hi = right.lo = (left.x1 + right.x0) / 2
