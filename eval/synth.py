@@ -15,7 +15,7 @@ from attest.extract.invoice import flat_invoice
 from attest.pipeline import Engines, ProcessOptions, process_document
 from eval.compare import compare_invoice
 from eval.render.degrade import KINDS, degrade
-from eval.render.forge import EXPECTED, forge
+from eval.render.forge import EXPECTED, STANDARD_FACE, forge
 from eval.render.forge import caught as caught_by
 from eval.render.invoice import render_invoice
 from eval.render.truth import make_truth
@@ -26,7 +26,7 @@ TODAY = date(2026, 11, 28)
 def generate(seed: int, *, degradation: str | None = None, forgery: str | None = None) -> tuple[bytes, dict[str, Any]]:
     """One invoice as encoded bytes plus its flat ground truth; same seed → same bytes."""
     rng = random.Random(seed)
-    truth = make_truth(rng, TODAY)
+    truth = make_truth(rng, TODAY, variants=forgery not in STANDARD_FACE)
     if forgery:
         truth = forge(truth, forgery, rng)
     img = render_invoice(truth, rng)

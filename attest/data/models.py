@@ -147,6 +147,8 @@ class IndustriesFile(Spec):
     version: int
     industries: dict[str, list[str]]
     name_endings: list[str]
+    owner_prefix: Regex
+    latin_name_min_letters: int
 
 
 class InjectionFile(Spec):

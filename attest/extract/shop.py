@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache
 
 from attest.data import load
+from attest.data import pattern as data_pattern
 from attest.extract.invoice.common import field_of
 from attest.layout.geometry import Line
 from attest.layout.normalize import fold, squash
@@ -43,6 +44,17 @@ def _cjk_part(text: str) -> str:
     return re.sub(r"^[A-Za-z0-9&'.·-]+|[A-Za-z0-9&'.·-]+$", "", text) if len(_CJK.findall(text)) >= 2 else text
 
 
+def _owner_prefix(row: list[Line], lines: list[Line]) -> list[Line]:
+    """An owner's mark (孙记, 老王) in smaller type just left of the name, or just above its start, is the name's."""
+    first = row[0].box
+    prefix = data_pattern("industries", "owner_prefix")
+    near = [ln for ln in lines if ln not in row and prefix.match(_cjk_part(ln.text)) and ln.box.h >= first.h * 0.3 and (
+        (first.y0 - first.h * 0.3 <= ln.box.cy <= first.y1 + first.h * 0.3
+         and 0 <= first.x0 - ln.box.x1 < first.h * 1.2)                                   # left of it
+        or (0 <= first.y0 - ln.box.y1 < first.h * 0.8 and abs(ln.box.x0 - first.x0) < first.h * 1.5))]  # above
+    return [min(near, key=lambda ln: abs(first.x0 - ln.box.x1) + abs(first.cy - ln.box.cy)), *row] if near else row
+
+
 def _joined_row(seed: Line, lines: list[Line]) -> list[Line]:
     """Characters of one sign often come as separate boxes (3-D letters, wires across): join the row."""
     row = [seed]
@@ -76,6 +88,14 @@ def _sign_lines(lines: list[Line]) -> list[Line]:
             and not _ADDRESS.search(squash(ln.text)) and ln.confidence >= 0.6]
 
 
+def _latin_name(lines: list[Line]) -> list[Line]:
+    """A sign with no Chinese name (`TASTY`, `Reman Rolan`): its biggest mostly-Latin text."""
+    least = load("industries")["latin_name_min_letters"]
+    latin = [ln for ln in lines if len(re.findall(r"[A-Za-z]", ln.text)) >= least and not _CJK.search(ln.text)
+             and len(re.findall(r"[A-Za-z]", ln.text)) >= len(squash(ln.text)) * 0.7 and ln.confidence >= 0.6]
+    return [max(latin, key=lambda ln: ln.box.h)] if latin else []
+
+
 def _shop_name(lines: list[Line]) -> tuple[list[Line], list[str]]:
     """The sign's name: its biggest Chinese text, a name-shaped one (…店, …馆) preferred; and the other signs.
 
@@ -86,14 +106,14 @@ def _shop_name(lines: list[Line]) -> tuple[list[Line], list[str]]:
     for seed in signs:
         if len(_CJK.findall(seed.text)) < 2 and not any(_CJK.search(ln.text) for ln in signs if ln is not seed):
             continue
-        row = _with_type_line(_joined_row(seed, signs), signs)
+        row = _owner_prefix(_with_type_line(_joined_row(seed, signs), signs), signs)
         text = "".join(_cjk_part(ln.text) for ln in row)
         if len(_CJK.findall(text)) < 2:
             continue
         size = max(ln.box.h for ln in row) * min(len(text), 8) ** 0.25
         candidates.append((size * (1.3 if text.endswith(_name_endings()) else 1.0), row, text))
     if not candidates:
-        return [], []
+        return _latin_name(lines), []
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0]
     others = []

@@ -86,6 +86,14 @@ def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
                               f"明细金额合计{sum(amounts)}不等于合计金额{total}",
                               f"item amounts sum to {sum(amounts)}, not the printed total {total}", doc=doc,
                               fields=["total_amount_excl_tax"], items_sum=sum(amounts), printed=total))
+    incl = ev.total_amount_incl_tax
+    if ev.total_amount_excl_tax is None and ev.total_tax is None and incl is not None and amounts \
+            and len(amounts) == len(ev.items) and sum(amounts) != incl.value:
+        # A roll invoice (卷票) prints one total, tax included: its items add up to it.
+        out.append(result("invoice.arithmetic.items_sum", "raised",
+                          f"明细金额合计{sum(amounts)}不等于合计金额{incl.value}",
+                          f"item amounts sum to {sum(amounts)}, not the printed total {incl.value}", doc=doc,
+                          fields=["total_amount_incl_tax"], items_sum=sum(amounts), printed=incl.value))
     taxes = [it.tax.value for it in ev.items if it.tax is not None]
     if ev.total_tax is not None and taxes and len(taxes) == len(ev.items):
         total = ev.total_tax.value
@@ -93,7 +101,7 @@ def check_sums(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
             out.append(result("invoice.arithmetic.tax_sum", "raised", f"明细税额合计{sum(taxes)}不等于合计税额{total}",
                               f"item taxes sum to {sum(taxes)}, not the printed tax total {total}", doc=doc,
                               fields=["total_tax"], items_sum=sum(taxes), printed=total))
-    excl, tax, incl = ev.total_amount_excl_tax, ev.total_tax, ev.total_amount_incl_tax
+    excl, tax = ev.total_amount_excl_tax, ev.total_tax
     if excl is not None and tax is not None and incl is not None and excl.value + tax.value != incl.value:
         out.append(result("invoice.arithmetic.total", "raised",
                           f"金额{excl.value}+税额{tax.value}不等于价税合计{incl.value}",

@@ -20,13 +20,18 @@ EXPECTED = {
 }
 # A size difference is a signal, not proof (a reviewer looks): that forgery is caught by a warning.
 SEVERITY = {"pasted_amount": ("warn", "fail")}
+# Forgeries drawn on a 数电 or 税控 face: the roll invoice's renderer prints no QR code and pastes no figure.
+STANDARD_FACE = {"qr_mismatch", "pasted_amount"}
+# A roll invoice prints one total (tax included): items that do not add up are reported on it.
+ALSO = {"broken_sum": ("total_amount_incl_tax",)}
 
 
 def caught(kind: str, checks: list[Any]) -> bool:
     """Did a check meant for this forgery flag it, naming the right field?"""
     code, field = EXPECTED[kind]
     allowed = SEVERITY.get(kind, ("fail",))
-    return any(c.code == code and c.severity in allowed and any(r.field == field for r in c.refs) for c in checks)
+    fields = (field, *ALSO.get(kind, ()))
+    return any(c.code == code and c.severity in allowed and any(r.field in fields for r in c.refs) for c in checks)
 
 
 def forge(t: InvoiceTruth, kind: str, rng: random.Random) -> InvoiceTruth:

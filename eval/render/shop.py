@@ -32,10 +32,18 @@ class ShopTruth:
     shop_name: str
     phone: str | None
     address: str | None
-    industry: str
+    industry: str | None
     taken: datetime
     camera: tuple[str, str]
     scene: str = "storefront"
+    prefix: str = ""      # an owner's mark (孙记, 老王) in smaller type left of the name, or above it
+    below: str = ""       # business words (艺术教育, 大酒店) on a second, smaller line under the trade name
+    prefix_above: bool = False
+
+    @property
+    def big(self) -> str:
+        """What the board prints in its biggest type."""
+        return self.shop_name[len(self.prefix): len(self.shop_name) - len(self.below)]
 
     def flat(self) -> dict[str, str | None]:
         return {"shop_name": self.shop_name, "phone": self.phone, "address": self.address, "industry": self.industry}
@@ -50,8 +58,38 @@ def make_shop(rng: random.Random, today: datetime, *, brand: str | None = None,
     scene = scene or rng.choice(SCENES)
     if scene != "storefront":  # inside, the name hangs on the wall; phone and address are outside
         phone = address = None
-    return ShopTruth(name, phone, address, industry, today - timedelta(days=rng.randint(0, 20)),
-                     rng.choice(CAMERAS), scene)
+    t = ShopTruth(name, phone, address, industry, today - timedelta(days=rng.randint(0, 20)),
+                  rng.choice(CAMERAS), scene)
+    if brand is None and scene == "storefront":
+        _vary(t, random.Random(f"shop-variants:{name}:{phone}:{address}"))
+    return t
+
+
+OWNERS = ["孙记", "李记", "老王", "老陈", "阿强", "小李", "张记", "老杨"]
+BELOW = {"catering": ["大酒店", "餐饮店", "美食城"], "retail_grocery": ["便利店", "生活超市"], "apparel": ["服饰店"],
+         "beauty": ["美容美发", "造型工作室"], "repair": ["维修中心"], "logistics": ["物流驿站"],
+         "hardware": ["建材商行"]}
+LATIN = ["GOODLUCK", "Sunny Cafe", "Blue Ocean", "HAPPY HOME", "Maple Leaf", "URBAN LOFT", "Golden Bay"]
+SCHOOLS = ["艺术教育", "培训学校", "教育"]
+
+
+def _vary(t: ShopTruth, rng: random.Random) -> None:
+    """Signs nobody here has seen: an owner's mark before the name, business words on a line under it, or a
+    Latin brand alone."""
+    roll = rng.random()
+    brand = t.shop_name[:2]
+    if roll < 0.2:
+        t.prefix, t.prefix_above = rng.choice(OWNERS), rng.random() < 0.3
+        t.shop_name = t.prefix + t.shop_name
+    elif roll < 0.4:
+        t.below = rng.choice(BELOW[t.industry or "catering"])
+        t.shop_name = brand + t.below
+    elif roll < 0.5:
+        t.below = "艺术" + rng.choice(SCHOOLS)
+        t.shop_name, t.industry = brand + t.below, "education"
+    elif roll < 0.6:
+        t.shop_name = rng.choice(LATIN)
+        t.industry = None  # a Latin brand names no trade
 
 
 def _inside(t: ShopTruth, rng: random.Random) -> Image.Image:
@@ -95,8 +133,22 @@ def _scene(t: ShopTruth, rng: random.Random) -> Image.Image:
     board = tuple(rng.choice([(180, 20, 20), (20, 60, 150), (240, 200, 30), (30, 120, 60), (250, 250, 245)]))
     ink = (255, 255, 255) if sum(board) < 500 else (180, 20, 20)
     d.rectangle((120, 120, w - 120, 440), fill=board)
-    font = cjk_font(rng.choice(FONTS), rng.randint(130, 170))
-    d.text((w // 2, 250), t.shop_name, font=font, fill=ink, anchor="mm")
+    size = rng.randint(130, 170)
+    font = cjk_font(rng.choice(FONTS), size)
+    if not t.prefix and not t.below:
+        d.text((w // 2, 250), t.shop_name, font=font, fill=ink, anchor="mm")
+    elif t.below:
+        d.text((w // 2, 200), t.big, font=cjk_font(rng.choice(FONTS), int(size * 0.75)), fill=ink, anchor="mm")
+        d.text((w // 2, 290), t.below, font=cjk_font(FONTS[0], int(size * 0.4)), fill=ink, anchor="mm")
+    else:
+        small = cjk_font(rng.choice(FONTS), int(size * 0.55))
+        left = w // 2 - d.textlength(t.big, font=font) / 2
+        if t.prefix_above:
+            d.text((left, 165), t.prefix, font=cjk_font(rng.choice(FONTS), int(size * 0.4)), fill=ink, anchor="lm")
+            d.text((w // 2, 260), t.big, font=cjk_font(rng.choice(FONTS), int(size * 0.8)), fill=ink, anchor="mm")
+        else:
+            d.text((left + 60, 250), t.big, font=font, fill=ink, anchor="lm")
+            d.text((left + 40, 270), t.prefix, font=small, fill=ink, anchor="rm")
     small = cjk_font(FONTS[2], 44)
     lines = [s for s in (f"电话：{t.phone}" if t.phone else None, t.address) if s]
     for i, s in enumerate(lines):
