@@ -16,6 +16,7 @@ from attest.schemas.document import Classification, DocumentKind
 from attest.schemas.ocr import OcrPage
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_SIGN = re.compile(r"[A-Za-z]{3,}")
 
 
 def image_stats(image: Image.Image, page: OcrPage | None) -> dict[str, float]:
@@ -91,7 +92,9 @@ def classify(pages: list[OcrPage], images: list[Image.Image] | None = None) -> C
                   and (len(found) >= spec["page_words"] or any(w.startswith("title ") for w in found))
                   for kind, (score, found) in scores.items())
     if stats is not None and len(pages) <= 1 and not printed:
-        scores[photo_kind().name] = _photo_score(stats, spec, len(_CJK.findall(text)) >= 2)
+        # A sign in Chinese, or a Latin brand alone (`GOODLUCK`), shows a business.
+        signed = len(_CJK.findall(text)) >= 2 or bool(_LATIN_SIGN.search(text))
+        scores[photo_kind().name] = _photo_score(stats, spec, signed)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     (best, (score, why)), runner = ranked[0], ranked[1][1][0] if len(ranked) > 1 else 0.0
     if score >= 1.0 and runner >= 1.0 and best in uncapped and ranked[1][0] in uncapped:

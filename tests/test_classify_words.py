@@ -53,3 +53,10 @@ def test_the_top_band_of_an_invoice_is_an_invoice() -> None:
     # A sign that offers invoices is no invoice: the heading must name one (增值税, 电子, 普通 … 发票).
     shop = classify([_page("代开发票", "打印复印")], [Image.fromarray(cloth)])
     assert shop.kind != "invoice", shop.reasons
+
+
+def test_a_latin_brand_alone_on_a_storefront_is_a_shop() -> None:
+    rng = np.random.default_rng(5)
+    street = np.kron(rng.integers(0, 255, (24, 32, 3)), np.ones((50, 50, 1))).astype(np.uint8)
+    page = _page("GOODLUCK")
+    assert classify([page], [Image.fromarray(street)]).kind == "shop_photo"

@@ -50,8 +50,9 @@ def _owner_prefix(row: list[Line], lines: list[Line]) -> list[Line]:
     prefix = data_pattern("industries", "owner_prefix")
     near = [ln for ln in lines if ln not in row and prefix.match(_cjk_part(ln.text)) and ln.box.h >= first.h * 0.3 and (
         (first.y0 - first.h * 0.3 <= ln.box.cy <= first.y1 + first.h * 0.3
-         and 0 <= first.x0 - ln.box.x1 < first.h * 1.2)                                   # left of it
-        or (0 <= first.y0 - ln.box.y1 < first.h * 0.8 and abs(ln.box.x0 - first.x0) < first.h * 1.5))]  # above
+         and -first.h * 0.3 <= first.x0 - ln.box.x1 < first.h * 1.2)                       # left of it
+        or (ln.box.cy < first.y0 + first.h * 0.3 and first.y0 - ln.box.y1 < first.h * 0.8
+            and ln.box.y1 < first.cy and abs(ln.box.x0 - first.x0) < first.h * 1.5))]  # above its start
     return [min(near, key=lambda ln: abs(first.x0 - ln.box.x1) + abs(first.cy - ln.box.cy)), *row] if near else row
 
 
@@ -143,7 +144,8 @@ def extract_shop(page: OcrPage, exif: dict[str, str]) -> ShopPhotoEvidence:
     ev = ShopPhotoEvidence()
     name, others = _shop_name(lines)
     if name:
-        text = "".join(_cjk_part(ln.text) for ln in name)
+        latin = not any(_CJK.search(ln.text) for ln in name)  # a Latin brand keeps its spaces (`Sunny Cafe`)
+        text = " ".join(name[0].text.split()) if latin else "".join(_cjk_part(ln.text) for ln in name)
         ev.shop_name = field_of(text, lines=name, raw=" ".join(ln.raw for ln in name))
         ev.other_signs = others
     for ln in sorted(lines, key=lambda ln: -ln.box.h):

@@ -70,7 +70,7 @@ BELOW = {"catering": ["大酒店", "餐饮店", "美食城"], "retail_grocery": 
          "beauty": ["美容美发", "造型工作室"], "repair": ["维修中心"], "logistics": ["物流驿站"],
          "hardware": ["建材商行"]}
 LATIN = ["GOODLUCK", "Sunny Cafe", "Blue Ocean", "HAPPY HOME", "Maple Leaf", "URBAN LOFT", "Golden Bay"]
-SCHOOLS = ["艺术教育", "培训学校", "教育"]
+SCHOOLS = ["教育", "培训学校", "培训中心"]
 
 
 def _vary(t: ShopTruth, rng: random.Random) -> None:
@@ -134,18 +134,21 @@ def _scene(t: ShopTruth, rng: random.Random) -> Image.Image:
     ink = (255, 255, 255) if sum(board) < 500 else (180, 20, 20)
     d.rectangle((120, 120, w - 120, 440), fill=board)
     size = rng.randint(130, 170)
-    font = cjk_font(rng.choice(FONTS), size)
+    face = rng.choice(FONTS)
+    font = cjk_font(face, size)
+    # A variant's own layout draws from its own stream: the scene around it stays what it was.
+    vr = random.Random(f"layout:{t.shop_name}")
     if not t.prefix and not t.below:
         d.text((w // 2, 250), t.shop_name, font=font, fill=ink, anchor="mm")
     elif t.below:
-        d.text((w // 2, 200), t.big, font=cjk_font(rng.choice(FONTS), int(size * 0.75)), fill=ink, anchor="mm")
+        d.text((w // 2, 200), t.big, font=cjk_font(face, int(size * 0.75)), fill=ink, anchor="mm")
         d.text((w // 2, 290), t.below, font=cjk_font(FONTS[0], int(size * 0.4)), fill=ink, anchor="mm")
     else:
-        small = cjk_font(rng.choice(FONTS), int(size * 0.55))
+        small = cjk_font(vr.choice(FONTS), int(size * 0.55))
         left = w // 2 - d.textlength(t.big, font=font) / 2
         if t.prefix_above:
-            d.text((left, 165), t.prefix, font=cjk_font(rng.choice(FONTS), int(size * 0.4)), fill=ink, anchor="lm")
-            d.text((w // 2, 260), t.big, font=cjk_font(rng.choice(FONTS), int(size * 0.8)), fill=ink, anchor="mm")
+            d.text((left, 165), t.prefix, font=cjk_font(vr.choice(FONTS), int(size * 0.4)), fill=ink, anchor="lm")
+            d.text((w // 2, 260), t.big, font=cjk_font(face, int(size * 0.8)), fill=ink, anchor="mm")
         else:
             d.text((left + 60, 250), t.big, font=font, fill=ink, anchor="lm")
             d.text((left + 40, 270), t.prefix, font=small, fill=ink, anchor="rm")
