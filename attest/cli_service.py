@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import httpx
 
 service_app = typer.Typer(no_args_is_help=True, help="The REST service.")
 
@@ -68,16 +72,45 @@ def seed_demo_reviewer(tenant_id: str) -> tuple[str, str]:
     return "demo", password
 
 
+_UPLOADS = (".pdf", ".png", ".jpg", ".jpeg", ".ofd", ".csv", ".xls", ".xlsx")
+
+
+def submit_demo_cases(client: httpx.Client, base_url: str, merchant_id: str, documents: Path) -> list[str]:
+    """Each case folder under `documents` (its `case.json` names the merchant and what the case shows) as one
+    application, uploaded and submitted through the API like a phone would; a folder of files alone is one
+    application of the demo merchant. A merchant already registered keeps its applications (409: skipped).
+    Returns a line per case with its page for the reviewer."""
+    cases = sorted(p for p in documents.iterdir() if p.is_dir() and (p / "case.json").is_file())
+    lines = []
+    for folder in cases or [documents]:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _UPLOADS)
+        if not files:
+            continue
+        shows = "the sample documents"
+        owner = merchant_id
+        if folder is not documents:
+            case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+            shows = case["shows"]
+            made = client.post("/v1/merchants", json=case["merchant"])
+            if made.status_code == 409:
+                continue  # seeded by an earlier run: its case is there already
+            made.raise_for_status()
+            owner = made.json()["id"]
+        app = client.post("/v1/applications", json={"merchant_id": owner}).json()
+        client.post(f"/v1/applications/{app['id']}/documents",
+                    files=[("files", (p.name, p.read_bytes())) for p in files]).raise_for_status()
+        client.post(f"/v1/applications/{app['id']}/submit").raise_for_status()
+        lines.append(f"{folder.name}: {shows}\n    {base_url}/review/cases/{app['id']}")
+    return lines
+
+
 def _submit_demo_case(base_url: str, key: str, merchant_id: str, documents: Path) -> None:
-    """Once the server answers: one application with the sample documents, uploaded and submitted through the
-    API like a phone would, unless the demo merchant already has one."""
+    """Once the server answers: the demo's cases, unless the demo merchant already has an application."""
     import time
 
     import httpx
 
-    headers = {"Authorization": f"Bearer {key}"}
-    files = sorted(p for p in documents.iterdir() if p.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg"))
-    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as c:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as c:
         for _ in range(600):
             try:
                 if c.get("/openapi.json").status_code == 200:
@@ -96,14 +129,11 @@ def _submit_demo_case(base_url: str, key: str, merchant_id: str, documents: Path
             have = session.scalar(select(func.count()).select_from(Application)
                                   .where(Application.merchant_id == merchant_id))
         db.engine.dispose()
-        if have or not files:
+        if have:
             return
-        app = c.post("/v1/applications", json={"merchant_id": merchant_id}).json()
-        c.post(f"/v1/applications/{app['id']}/documents",
-               files=[("files", (p.name, p.read_bytes())) for p in files]).raise_for_status()
-        c.post(f"/v1/applications/{app['id']}/submit").raise_for_status()
-        typer.echo(f"demo case {app['id']}: {len(files)} documents submitted; it appears in the review queue "
-                   "once read")
+        lines = submit_demo_cases(c, base_url, merchant_id, documents)
+        if lines:
+            typer.echo("demo cases submitted; each appears in the review queue once read:\n" + "\n".join(lines))
 
 
 @service_app.command("demo-tenant")

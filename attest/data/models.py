@@ -308,6 +308,9 @@ class SealsFile(Spec):
     ring_ink_gain: float
     name_match: int = Field(ge=0, le=100)
     name_mismatch: int = Field(ge=0, le=100)
+    brand_confidence: Share
+    brand_absent: int = Field(ge=0, le=100)
+    trade_words: list[str]
     generic_words: list[str]
     organisation_endings: list[str]
     authority_words: list[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -151,6 +152,35 @@ def _trade_part(name: str) -> str:
     division, so it says nothing about which company a ring names."""
     core = _core(name)
     return core[2:] if len(core) >= 5 else core
+
+
+def trade_name(name: str) -> str:
+    """A company's 字号: the name before its first generic word (有限公司 …), past its two-character city, without
+    its line of business (`昆明恒通物流有限公司昆明第一分公司` → `恒通`); `` when too little is left to tell."""
+    head = squash(name)
+    for word in load("seals")["generic_words"]:
+        if word in head:
+            head = head[: head.index(word)]
+    head = head[2:] if len(head) >= 5 else head
+    for word in load("seals")["trade_words"]:
+        if head.endswith(word) and len(head) - len(word) >= 2:
+            head = head[: -len(word)]
+            break
+    return head if len(head) >= 2 else ""
+
+
+def brands_differ(seal_text: str, names: Sequence[str]) -> bool:
+    """The ring's trade name is none of `names`', and it carries none of theirs: it names another company."""
+    from rapidfuzz import fuzz
+
+    absent = load("seals")["brand_absent"]
+    ring = trade_name(seal_text)
+    theirs = [b for b in (trade_name(n) for n in names) if b]
+    if not ring or not theirs:
+        return False
+    core = _core(seal_text)
+    return all(fuzz.partial_ratio(b, core) < absent and fuzz.partial_ratio(ring, _core(n)) < absent
+               for b, n in zip(theirs, [n for n in names if trade_name(n)], strict=True))
 
 
 def names_match(seal_text: str, name: str) -> int:

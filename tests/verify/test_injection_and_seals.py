@@ -55,3 +55,20 @@ def test_both_parties_sealed_pass_and_unreadable_rings_claim_nothing() -> None:
     assert _seal_checks(_seal("青岛瑞丰信息技术有限公司", 500), _seal("成都锦程五金有限公司", 1500)) == [
         ("seal.names_party", "pass")]
     assert _seal_checks(_seal("合同专用章", 500)) == []  # neither pass nor fail: nothing was read
+
+
+def test_a_clearly_read_seal_of_another_company_in_the_same_trade_fails() -> None:
+    # Seed 23's corpus: a logistics branch's contract under a seal read perfectly, of another logistics company.
+    # Sharing `物流` lifts the names' likeness into the unclear band; their trade names (恒通, 鑫源) share nothing.
+    contract = ContractEvidence(party_a=Field[str](value="朱丽军", confidence=0.95),
+                                party_b=Field[str](value="昆明恒通物流有限公司昆明第一分公司", confidence=0.95))
+    sure = Seal(page=2, centre=(1500.0, 900.0), axes=(180.0, 180.0), ring_cover=0.8, text="南京鑫源物流有限公司",
+                text_confidence=0.998)
+    got = check_contract(contract, [sure], document_id="c", today=date(2026, 11, 28))
+    assert [(c.code, c.severity) for c in got if c.code == "seal.names_party"] == [("seal.names_party", "fail")]
+    # The party's own seal, or its head office's, read one character off, is no other company.
+    for ring in ("昆明恒通物流有限公司", "昆明恒道物流有限公司"):
+        own = Seal(page=2, centre=(1500.0, 900.0), axes=(180.0, 180.0), ring_cover=0.8, text=ring,
+                   text_confidence=0.998)
+        got = check_contract(contract, [own], document_id="c", today=date(2026, 11, 28))
+        assert [c.severity for c in got if c.code == "seal.names_party"] != ["fail"], ring
