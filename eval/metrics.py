@@ -14,8 +14,8 @@ from eval.realdocs import JUDGED, FileScore, field_hits, summarise
 
 # Label vocabularies of corpora → attest's document kinds (each kind's row names its labels).
 KIND_OF_LABEL = {label: row.name for row in registry().values() for label in row.eval.labels}
-PROVISIONAL_RISK = ("until the scoring issue lands, an application's risk is the number of `fail` checks on its "
-                    "documents plus 0.1 per `warn`")
+PROVISIONAL_RISK = ("how well the checks alone separate the fraudulent: an application's count of `fail` checks on "
+                    "its documents plus 0.1 per `warn` (the decision itself is the policy's: see the uplift section)")
 
 
 def _flat_pairs(fields: dict[str, Any], keys: tuple[str, ...], prefix: str = "") -> dict[str, Any]:
