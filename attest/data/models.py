@@ -181,6 +181,8 @@ class InvoiceLayoutFile(Spec):
     columns: dict[str, Regex]
     titles: dict[str, str]
     copy_mark: Regex
+    one_total: Regex
+    negative_words: Regex
     title_tags: list[str]
     split: InvoiceSplit
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from attest.cn.amount_words import AmountWordsError, parse_amount_words
 from attest.data import pattern
@@ -110,6 +111,12 @@ def _clause_start(text: str, at: int) -> int:
     return max(text.rfind(c, 0, at) for c in "\n。;；") + 1
 
 
+@cache
+def _name_ranks() -> dict[str, int]:
+    """Each total's name and its rank, most specific first, as `total_words` lists them."""
+    return {name: rank for rank, name in enumerate(pattern("contract_layout", "total_words").pattern.split("|"))}
+
+
 def _named(lead: str) -> tuple[int | None, bool]:
     """(rank of the total's name that names the sum, whether the lead names a part instead)."""
     names = list(_re("total_words").finditer(lead))
@@ -120,8 +127,8 @@ def _named(lead: str) -> tuple[int | None, bool]:
     after = lead[last.end():]
     if _re("share_of").search(after):  # `合同总价的30%，即…`: a share of the total, not the total
         return None, True
-    order = pattern("contract_layout", "total_words").pattern.split("|")
-    return order.index(last.group(0)) if last.group(0) in order else len(order), part
+    ranks = _name_ranks()
+    return ranks.get(last.group(0), len(ranks)), part
 
 
 def _sums(text: str) -> list[_Sum]:
@@ -178,7 +185,7 @@ def read_amounts(lines: Sequence[Line], ev: ContractEvidence) -> None:
     if ev.amount is None:
         return
     others = [s for s in sums if s is not chosen and not s.part and s.words is not None]
-    agreeing = [s for s in others if s.words is not None and s.words.value == ev.amount.value]
+    agreeing = [s for s in others if s.words and s.words.value == ev.amount.value]
     labelled = [s for s in others if s.figures is None and (s.rank is not None or _re("words_label").search(s.clause))]
     for s in (agreeing or labelled)[:1]:
         w = s.words

@@ -175,12 +175,12 @@ def brands_differ(seal_text: str, names: Sequence[str]) -> bool:
 
     absent = load("seals")["brand_absent"]
     ring = trade_name(seal_text)
-    theirs = [b for b in (trade_name(n) for n in names) if b]
+    theirs = [(brand, name) for name in names if (brand := trade_name(name))]
     if not ring or not theirs:
         return False
     core = _core(seal_text)
-    return all(fuzz.partial_ratio(b, core) < absent and fuzz.partial_ratio(ring, _core(n)) < absent
-               for b, n in zip(theirs, [n for n in names if trade_name(n)], strict=True))
+    return all(fuzz.partial_ratio(brand, core) < absent and fuzz.partial_ratio(ring, _core(name)) < absent
+               for brand, name in theirs)
 
 
 def names_match(seal_text: str, name: str) -> int:

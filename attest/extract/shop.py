@@ -90,7 +90,7 @@ def _sign_lines(lines: list[Line]) -> list[Line]:
 
 
 def _latin_name(lines: list[Line]) -> list[Line]:
-    """A sign with no Chinese name (`TASTY`, `Reman Rolan`): its biggest mostly-Latin text."""
+    """A sign with no Chinese name (`GOODLUCK`, `Sunny Cafe`): its biggest mostly-Latin text."""
     least = load("industries")["latin_name_min_letters"]
     latin = [ln for ln in lines if len(re.findall(r"[A-Za-z]", ln.text)) >= least and not _CJK.search(ln.text)
              and len(re.findall(r"[A-Za-z]", ln.text)) >= len(squash(ln.text)) * 0.7 and ln.confidence >= 0.6]

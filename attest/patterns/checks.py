@@ -27,7 +27,7 @@ from attest.schemas.document import DocumentResult
 from attest.verify.application import per_month, shares_trade_name
 from attest.verify.application_spec import application_spec
 from attest.verify.flows import applicant_names, same_party
-from attest.verify.roles import role_of, sales_in_window
+from attest.verify.roles import amount_ref, role_of, sales_in_window
 
 
 def _other(hit: Hit) -> dict[str, Any]:
@@ -217,7 +217,7 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
         return []
     sales = sales_in_window(merchant, documents, window_days)
     out = []
-    refs = [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales]
+    refs = [amount_ref(d) for d, _, _ in sales]
     # Invoices are a sample of sales: their sum over the window, per month, is a floor on monthly revenue.
     floor = per_month(sum((amount for _, _, amount in sales), Decimal(0)), window_days)
     high = Decimal(str(bench.monthly_revenue_high))
@@ -231,7 +231,7 @@ def _benchmark_checks(store: PatternStore, merchant: MerchantProfile, documents:
         if amount > big:
             out.append(result_refs("benchmark.revenue_implausible", "raised", "单张发票金额远超同业常见规模",
                                    "one invoice is far larger than this industry's typical invoice",
-                                   [Ref(document=d.document_id, field="total_amount_excl_tax")],
+                                   [amount_ref(d)],
                                    amount=amount, invoice_typical_high=bench.invoice_typical_high,
                                    benchmark=f"{bench.industry}:{bench.tier}", source=bench.source))
     declared = merchant.declared_monthly_revenue

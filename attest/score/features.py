@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from attest.extract.invoice.identity import invoice_key
+from attest.extract.invoice.identity import counted_amount, invoice_key
 from attest.schemas.checks import CheckResult, Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.evidence import InvoiceEvidence
 from attest.score.policy import Policy
 from attest.verify.roles import Role, role_of
 
-_FIGURES = ("total_amount_excl_tax", "issue_date", "seller_tax_id", "buyer_tax_id")
+# Beside the amount counted, the readings a use rests on: a low confidence in any makes it doubtful.
+_FIGURES = ("issue_date", "seller_tax_id", "buyer_tax_id")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class InvoiceUse:
     counterparty: str | None
     reasons: list[str] = field(default_factory=list)
     doubtful: bool = False  # a warned or low-confidence reading: a fact about the evidence, whatever it weighs
+    field: str = "total_amount_excl_tax"  # where the amount was read (a roll invoice's one total)
 
 
 @dataclass
@@ -48,7 +50,8 @@ def _use(doc_id: str, ev: InvoiceEvidence, checks: Sequence[CheckResult], mercha
                      counterparty_field.value if counterparty_field is not None else None)
     severities = {c.severity for c in checks}
     window_start = merchant.application_date - timedelta(days=policy.evidence.sales_window_days)
-    if ev.total_amount_excl_tax is None or ev.issue_date is None:
+    counted = counted_amount(ev)
+    if counted is None or ev.issue_date is None:
         use.weight, use.reasons = Decimal(0), ["AMOUNT_OR_DATE_UNREAD"]
     elif "fail" in severities:
         use.weight, use.reasons = Decimal(0), ["CHECK_FAILED"]
@@ -57,11 +60,12 @@ def _use(doc_id: str, ev: InvoiceEvidence, checks: Sequence[CheckResult], mercha
     else:
         doubtful = "warn" in severities or any(
             (f := getattr(ev, name)) is not None and f.confidence < policy.evidence.min_confidence
-            for name in _FIGURES)
+            for name in (counted[0], *_FIGURES))
         if doubtful:
             use.doubtful = True
             use.weight, use.reasons = policy.evidence.warn_haircut, ["EVIDENCE_DOUBTFUL"]
-    use.amount = ev.total_amount_excl_tax.value if ev.total_amount_excl_tax else Decimal(0)
+    if counted is not None:
+        use.field, use.amount = counted[0], counted[1].value
     return use
 
 
@@ -96,12 +100,12 @@ def compute_features(merchant: MerchantProfile, evidence: Sequence[tuple[str, In
         "counterparty_diversity": Decimal(len({u.counterparty for u in sales if u.counterparty})),
         "verified_annual_purchases": (max(net_purchases, Decimal(0)) * annual).quantize(Decimal("0.01")),
     }
-    sale_refs = [Ref(document=u.document_id, field="total_amount_excl_tax") for u in sales]
+    sale_refs = [Ref(document=u.document_id, field=u.field) for u in sales]
     refs = {
         "verified_annual_sales": sale_refs,
         "sales_invoice_count": sale_refs,
         "counterparty_diversity": [Ref(document=u.document_id, field="buyer_tax_id") for u in sales],
-        "verified_annual_purchases": [Ref(document=u.document_id, field="total_amount_excl_tax") for u in purchases],
+        "verified_annual_purchases": [Ref(document=u.document_id, field=u.field) for u in purchases],
     }
     return Features(values, refs, uses, any_fail=any(c.severity == "fail" for c in checks),
                     any_doubt=any(u.doubtful and u.weight > 0 and u.role in ("sale", "purchase") for u in uses),

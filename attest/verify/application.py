@@ -20,7 +20,7 @@ from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.verify.application_spec import InvoiceBurst, application_spec
 from attest.verify.flows import check_flows
-from attest.verify.roles import role_of, sales_in_window
+from attest.verify.roles import amount_ref, role_of, sales_in_window
 
 
 def per_month(total: Decimal, window_days: int) -> Decimal:
@@ -124,7 +124,7 @@ def _declared(merchant: MerchantProfile, sales: list[tuple[DocumentResult, date,
         return []
     return [result_refs("consistency.declared_revenue", "raised", "发票显示的销售额远高于申报的营业额",
                         "the invoices show far more sales than the revenue declared",
-                        [Ref(document=d.document_id, field="total_amount_excl_tax") for d, _, _ in sales],
+                        [amount_ref(d) for d, _, _ in sales],
                         declared_monthly=declared, evidenced_monthly_floor=round(floor, 2))]
 
 

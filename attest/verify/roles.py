@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from attest.extract.invoice.identity import counted_amount
 from attest.layout.normalize import squash
+from attest.schemas.checks import Ref
 from attest.schemas.decision import MerchantProfile
 from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import InvoiceEvidence
@@ -37,13 +39,20 @@ def role_of(ev: InvoiceEvidence, merchant: MerchantProfile) -> Role:
 
 def sales_in_window(merchant: MerchantProfile, documents: Sequence[DocumentResult], window_days: int
            ) -> list[tuple[DocumentResult, date, Decimal]]:
-    """The merchant's own sales invoices in the window, with their date and pre-tax amount."""
+    """The merchant's own sales invoices in the window, with their date and the amount they count at."""
     start = merchant.application_date - timedelta(days=window_days)
     out = []
     for d in documents:
         ev = d.invoice
-        if ev is None or ev.issue_date is None or ev.total_amount_excl_tax is None:
+        counted = counted_amount(ev) if ev is not None else None
+        if ev is None or ev.issue_date is None or counted is None:
             continue
         if role_of(ev, merchant) == "sale" and start <= ev.issue_date.value <= merchant.application_date:
-            out.append((d, ev.issue_date.value, ev.total_amount_excl_tax.value))
+            out.append((d, ev.issue_date.value, counted[1].value))
     return out
+
+
+def amount_ref(d: DocumentResult) -> Ref:
+    """Where an invoice's counted amount was read: its pre-tax total, or a roll invoice's one total."""
+    counted = counted_amount(d.invoice) if d.invoice is not None else None
+    return Ref(document=d.document_id, field=counted[0] if counted else "total_amount_excl_tax")

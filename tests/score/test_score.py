@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from attest.score import load_policy, score
 
-from .conftest import MERCHANT, check, invoice
+from .conftest import MERCHANT, check, f, invoice
 
 POLICY = load_policy("credit-v1")
 
@@ -133,3 +133,18 @@ def test_no_policy_that_validates_makes_score_raise(amounts, severities, haircut
     d = score(MERCHANT, evidence, checks, policy)
     assert d.uplift >= 0 and d.outcome in ("auto_approve", "review", "decline", "evidence_requested")
     assert d.new_limit == MERCHANT.current_limit + d.uplift
+
+
+def test_a_roll_invoice_counts_at_its_one_total_and_an_unread_pre_tax_total_at_nothing() -> None:
+    # A roll invoice (卷票) prints one total, tax included, and no tax: its sale counts at that total, referred to
+    # where it was read. A standard invoice whose pre-tax total went unread is not counted at its gross total.
+    roll = invoice("1", buyer="91110000600037341L").model_copy(update={
+        "total_amount_excl_tax": None, "total_amount_incl_tax": f(Decimal("300000.00")),
+        "invoice_title": f("浙江增值税普通发票(卷票)")})
+    d = score(MERCHANT, [("roll", roll)], [], POLICY)
+    sales = next(c for c in d.contributions if c.feature == "verified_annual_sales")
+    assert sales.value == "300000.00" and [(r.document, r.field) for r in sales.evidence] == [
+        ("roll", "total_amount_incl_tax")]
+    unread = roll.model_copy(update={"invoice_title": f("浙江增值税普通发票"), "total_tax": f(Decimal("0.00"))})
+    d = score(MERCHANT, [("paper", unread)], [], POLICY)
+    assert "SALES_NONE" in d.reason_codes and d.uplift == 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from attest.data import pattern
 from attest.layout.normalize import digits_only
-from attest.schemas.evidence import InvoiceEvidence
+from attest.schemas.evidence import Field, InvoiceEvidence
 
 
 def invoice_key(ev: InvoiceEvidence) -> str | None:
@@ -17,4 +20,16 @@ def invoice_key(ev: InvoiceEvidence) -> str | None:
         return f"invoice:{number}"
     if len(number) == 8 and len(code) in (10, 12):
         return f"invoice:{code}-{number}"
+    return None
+
+
+def counted_amount(ev: InvoiceEvidence) -> tuple[str, Field[Decimal]] | None:
+    """The amount an invoice counts at, with its field's name: its pre-tax total; a roll invoice (卷票), which prints
+    one tax-inclusive total and no tax, at that total. A paper invoice whose pre-tax total went unread counts at
+    nothing: its tax-inclusive total is not taken for it."""
+    if ev.total_amount_excl_tax is not None:
+        return "total_amount_excl_tax", ev.total_amount_excl_tax
+    one_total = ev.invoice_title is not None and pattern("invoice_layout", "one_total").search(ev.invoice_title.value)
+    if one_total and ev.total_tax is None and ev.total_amount_incl_tax is not None:
+        return "total_amount_incl_tax", ev.total_amount_incl_tax
     return None

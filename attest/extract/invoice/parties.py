@@ -16,6 +16,7 @@ from attest.layout.pairing import Hit, labels, value_for
 from attest.schemas.evidence import InvoiceEvidence
 
 Party = Literal["buyer", "seller"]
+_PARTIES: tuple[Party, Party] = ("buyer", "seller")
 _TAX_ID = re.compile(r"[0-9A-Z]{15,20}")
 _ORG_NAME = re.compile(r"[\u4e00-\u9fff()]{4,}")
 # Under a name label, a person's name will do (a private buyer: 张伟, or 个人).
@@ -26,8 +27,7 @@ def _marker_boxes(lines: Sequence[Line]) -> dict[Party, Box]:
     """Where the printed 购买方 / 销售方 captions stand (vertical, or split into single characters)."""
     out: dict[Party, Box] = {}
     markers = load("invoice_layout")["party_markers"]
-    parties: tuple[Party, Party] = ("buyer", "seller")
-    for party in parties:
+    for party in _PARTIES:
         pattern = re.compile(markers[party])
         found = [ln for ln in lines if pattern.match(squash(ln.text))]
         anchors = [ln for ln in found if data_pattern("invoice_layout", "party_keys", party).search(ln.text)]
@@ -59,7 +59,7 @@ def _inline_anchors(lines: Sequence[Line]) -> list[tuple[Party, Line]]:
     found: list[tuple[Party, Line]] = []
     for ln in lines:
         text = squash(ln.text)
-        for party in ("buyer", "seller"):
+        for party in _PARTIES:
             if re.match(spec[party], text):
                 found.append((party, ln))
     return sorted(found, key=lambda a: (a[1].box.y0, a[1].box.x0))
@@ -88,9 +88,9 @@ def _assign(hits: list[Hit], markers: dict[Party, Box],
                 out[party] = hit
             elif party is None:
                 rest.append(hit)
-        for party in ("buyer", "seller"):
+        for party in _PARTIES:
             if party not in out and rest:
-                out[party] = rest.pop(0)  # type: ignore[index]
+                out[party] = rest.pop(0)
         return out
     if len(markers) == 2:
         for hit in hits:
@@ -102,8 +102,7 @@ def _assign(hits: list[Hit], markers: dict[Party, Box],
     if len(ordered) == 1 and len(markers) == 1:
         party = _party_of(ordered[0].label or ordered[0].lines[0], markers)
         return {party: ordered[0]} if party else {}
-    order: tuple[Party, Party] = ("buyer", "seller")
-    for party, hit in zip(order, ordered, strict=False):
+    for party, hit in zip(_PARTIES, ordered, strict=False):
         out[party] = hit
     return out
 
@@ -155,7 +154,7 @@ def read_parties(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
     name_hits = _assign(names, markers, anchors)
     addr_hits = _assign(_hits(lines, "address_phone", wrap=True), markers, anchors)
     bank_hits = _assign(_hits(lines, "bank_account", wrap=True), markers, anchors)
-    for party in ("buyer", "seller"):
+    for party in _PARTIES:
         tax = tax_hits.get(party)
         if tax is not None:
             m = _TAX_ID.search(squash(tax.text))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from attest.data import load
+from attest.data import pattern as data_pattern
 from attest.extract.invoice.common import field_of, label, stop
 from attest.extract.invoice.items import Table
 from attest.layout.geometry import Line, rows, union
@@ -57,7 +58,7 @@ def _grand_total(lines: Sequence[Line], ev: InvoiceEvidence) -> None:
         m = _WORDS.search(text)
         if m:
             # A red-letter invoice's words carry their sign before them: `(负数)壹佰圆整` is kept as printed.
-            sign = re.search(label("negative_words").pattern + "$", text[: m.start()])
+            sign = re.search(f"(?:{data_pattern('invoice_layout', 'negative_words').pattern})$", text[: m.start()])
             printed = (sign.group(0) if sign else "") + m.group(0)
             ev.total_amount_incl_tax_cn = field_of((sign.group(0) if sign else "") + normalise_words(m.group(0)),
                                                    words, raw=printed)
