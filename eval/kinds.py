@@ -133,8 +133,8 @@ def document_field_hits(kind: str, result: DocumentResult, want: dict[str, Any])
     out = {"parts.count": len(result.parts) == len(want[PARTS_KEY])}
     for n, part_want in enumerate(want[PARTS_KEY]):
         got = flat_fields(result.parts[n]) if n < len(result.parts) else {}
-        out.update({f"{key}": ok for key, ok in kind_field_hits(kind, got, part_want).items()} if n == 0 else
-                   {f"{key}#{n + 1}": ok for key, ok in kind_field_hits(kind, got, part_want).items()})
+        suffix = f"#{n + 1}" if n else ""  # the first part's fields keep their names
+        out.update({f"{key}{suffix}": ok for key, ok in kind_field_hits(kind, got, part_want).items()})
     return out
 
 
