@@ -127,20 +127,24 @@ def original_of(root: Path, folder: str, entry: dict[str, Any]) -> Path | None:
 
 def score_file(path: Path, entry: dict[str, Any], kind: str, engines: Any, today: date) -> FileScore:
     """Process one file as the service would and score it against its label."""
+    return score_bytes(path.read_bytes(), path.name, entry, kind, engines, today)
+
+
+def score_bytes(data: bytes, name: str, entry: dict[str, Any], kind: str, engines: Any, today: date) -> FileScore:
+    """`score_file` for a file's bytes (one converted in memory, say)."""
     from attest.errors import InputError
     from attest.extract.flat import flat_fields
     from attest.pipeline import ProcessOptions, process_document
 
     try:
-        result = process_document(path.read_bytes(), path.name, engines=engines,
-                                  options=ProcessOptions(today=today))
+        result = process_document(data, name, engines=engines, options=ProcessOptions(today=today))
     except InputError as exc:  # counted as read wrong: a refused real document is a miss, not a skip
-        return FileScore(file=path.name, kind=kind, got_kind=f"refused:{exc.code}",
+        return FileScore(file=name, kind=kind, got_kind=f"refused:{exc.code}",
                          hits=dict.fromkeys(judged_fields(kind, entry["fields"]), False), want=entry["fields"])
     flat = flat_fields(result)
     if kind == "invoice" and flat.get("check_code"):
         flat["check_code"] = flat["check_code"].replace(" ", "")
-    return FileScore(file=path.name, kind=kind, got_kind=result.classification.kind,
+    return FileScore(file=name, kind=kind, got_kind=result.classification.kind,
                      hits=field_hits(kind, flat, entry["fields"]), got=flat, want=entry["fields"],
                      quality=[c.code for c in result.checks if c.code.startswith("quality.")],
                      fails=[c.code for c in result.checks if c.severity == "fail"])

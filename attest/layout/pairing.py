@@ -123,14 +123,16 @@ def _value_for(
         ),
         key=lambda ln: ln.box.x0,
     )
+    reach_from = lb.x1
     for i, ln in enumerate(right):
-        if (stop is not None and stop.match(ln.text)) or ln.box.x0 - lb.x1 > lb.h * 12:
+        if (stop is not None and stop.match(ln.text)) or ln.box.x0 - reach_from > lb.h * 12:
             break
         text = _clean(cut_at(ln.text, stop))
         if text and (value is None or value.search(text)):
             return _continued(Hit(text, [ln], label_line), right[i + 1 :], stop)
         if len(text) > 1:  # a lone mark (⊗ read as `X`) between label and value is passed over
             break
+        reach_from = ln.box.x1  # and the value may stand as far from the mark as from a label
     if below:
         under = sorted(
             (

@@ -93,11 +93,10 @@ def check_qr(ev: InvoiceEvidence, doc: str) -> list[CheckResult]:
         return [result("invoice.qr_match", "not_an_invoice", "二维码内容不是发票格式",
                        "QR code is not an invoice payload", doc=doc, fields=["qr_payload"],
                        payload=ev.qr_payload.value[:120])]
-    printed = {
-        "invoice_number": ev.invoice_number.value if ev.invoice_number else None,
-        "invoice_code": ev.invoice_code.value if ev.invoice_code else None,
-        "issue_date": ev.issue_date.value if ev.issue_date else None,
-    }
+    # A field filled from the QR itself (its print unread) is not a second source to compare.
+    printed = {name: f.value if f is not None and f.source != "qr" else None
+               for name, f in (("invoice_number", ev.invoice_number), ("invoice_code", ev.invoice_code),
+                               ("issue_date", ev.issue_date))}
     encoded = {"invoice_number": qr.number, "invoice_code": qr.code or None, "issue_date": qr.issue_date}
     # 税控 invoices encode the pre-tax amount, 数电 ones the total: either may be the one printed.
     amounts = [f.value for f in (ev.total_amount_excl_tax, ev.total_amount_incl_tax) if f is not None]

@@ -8,6 +8,7 @@ from attest.extract.flat import flat_evidence
 from attest.extract.invoice.header import read_header
 from attest.extract.invoice.items import read_items, read_table
 from attest.extract.invoice.parties import read_parties
+from attest.extract.invoice.qr import fill_from_qr
 from attest.extract.invoice.reconcile import reconcile_totals
 from attest.extract.invoice.remarks import fill_from_remarks
 from attest.extract.invoice.totals import read_totals
@@ -49,6 +50,7 @@ def extract_invoice(page: OcrPage, qr_text: str | None = None) -> InvoiceEvidenc
     ev.invoice_kind = _kind(ev)
     if qr_text:
         ev.qr_payload = Field[str](value=qr_text, confidence=1.0, source="qr", raw=qr_text, page=page.page)
+        fill_from_qr(ev, qr_text, page.page)
     return ev
 
 

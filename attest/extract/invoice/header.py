@@ -81,7 +81,10 @@ def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Fie
         if re.search("普|通发", text):
             return field_of(titles["digital_ordinary"], lines=row, raw=text)
     m = _TITLE_CORE.search(text)
-    return field_of(m.group(0) if m else text, lines=row, raw=text)
+    core = m.group(0) if m else text
+    if m and core.count("(") > core.count(")") and text[m.end():m.end() + 1] == ")":
+        core += ")"  # `电子发票(增值税专用发票)`: the bracket opened before 发票 closes after it
+    return field_of(core, lines=row, raw=text)
 
 
 def _paper_number(lines: Sequence[Line]) -> Hit | None:

@@ -8,6 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from PIL import Image
 
+from attest.schemas.evidence import Field, InvoiceEvidence
+
+QR_CONFIDENCE = 0.9  # the QR was decoded exactly, but it vouches for itself: the print's reading is not there
+
 
 @dataclass(frozen=True)
 class InvoiceQr:
@@ -44,3 +48,20 @@ def parse_invoice_qr(text: str) -> InvoiceQr | None:
     except ValueError:
         issued = None
     return InvoiceQr(text, parts[1], parts[2], parts[3], amount, issued, parts[6])
+
+
+def fill_from_qr(ev: InvoiceEvidence, text: str, page: int) -> None:
+    """The header fields the print gave no reading of, from the QR code printed on the same face (a layout
+    whose captions are a picture, a copy that cut them off). Such a field says `source: qr`, is never more than
+    `QR_CONFIDENCE` sure and is not counted as the print agreeing with the QR (`invoice.qr_match`)."""
+    qr = parse_invoice_qr(text)
+    if qr is None:
+        return
+    found: dict[str, str | date | None] = {
+        "invoice_code": qr.code if len(qr.code) in (10, 12) and qr.code.isdigit() else None,
+        "invoice_number": qr.number if len(qr.number) in (8, 20) else None,
+        "issue_date": qr.issue_date,
+        "check_code": qr.check_code if len(qr.check_code) == 20 and qr.check_code.isdigit() else None}
+    for name, value in found.items():
+        if value is not None and getattr(ev, name) is None:
+            setattr(ev, name, Field(value=value, confidence=QR_CONFIDENCE, source="qr", raw=qr.raw, page=page))

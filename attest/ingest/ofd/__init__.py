@@ -36,7 +36,7 @@ def load_ofd(data: bytes, limits: LimitSettings, ocr: OcrSettings) -> tuple[list
         if page.width * page.height * scale * scale > limits.max_pixels:
             raise ImageTooLarge(f"page {page.index + 1} would render to more than {limits.max_pixels:,} pixels")
         image = render_page(page, pkg.files, scale, max_pixels=limits.max_pixels)
-        layer = page_text(page, scale)
+        layer = page_text(page, scale, image)
         if layer is not None:
             layer.width, layer.height = image.size
         pages.append(PageImage(index=page.index, image=image, text_layer=layer))

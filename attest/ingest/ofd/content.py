@@ -108,7 +108,7 @@ def _colour(element: Element | None, default: Colour | None) -> Colour | None:
     return default
 
 
-def _expand(deltas: str | None) -> list[float]:
+def expand_deltas(deltas: str | None) -> list[float]:
     """`DeltaX="g 19 1.5875 3.175"`: nineteen advances of 1.5875, then one of 3.175."""
     if not deltas:
         return []
@@ -151,7 +151,7 @@ def _text(element: Element, offset: Point, params: Resources) -> Text:
     for code in children(element, "TextCode"):
         x = (numbers(code.get("X")) or [x])[0]
         y = (numbers(code.get("Y")) or [y])[0]
-        dxs, dys = _expand(code.get("DeltaX")), _expand(code.get("DeltaY"))
+        dxs, dys = expand_deltas(code.get("DeltaX")), expand_deltas(code.get("DeltaY"))
         chars = code.text or ""
         for i, ch in enumerate(chars[:_MAX_GLYPHS]):
             left, base = frame.point(x, y)

@@ -1,6 +1,6 @@
 """An OFD page drawn to an RGB picture for the reviewer's viewer, previews, seal detection, QR decoding and
-forensics: text in the Debian CJK faces, paths stroked and filled, embedded pictures placed. A picture in a
-format Pillow cannot decode (JBIG2 `.jb2`, common for the 税控 stamp) is left out; the text is never lost."""
+forensics: text in the Debian CJK faces, paths stroked and filled, embedded pictures placed (JBIG2 `.jb2`, the
+税控 QR code's format, through pdfium). A picture neither can decode is left out; the text is never lost."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from attest.cn.fonts import cjk_font
 from attest.ingest.ofd.content import Page, Path, Picture, Text
+from attest.ingest.ofd.jbig2 import is_jbig2, read_jbig2
 
 _FACES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
@@ -49,13 +50,20 @@ def _draw_picture(canvas: Image.Image, picture: Picture, files: dict[str, bytes]
     w, h = right - left, bottom - top
     if w <= 0 or h <= 0 or w * h > max_pixels:
         return
+    data = files[picture.entry]
     try:
-        with Image.open(io.BytesIO(files[picture.entry])) as source:
-            if source.width * source.height > max_pixels:
+        if is_jbig2(data):
+            bitmap = read_jbig2(data, max_pixels)
+            if bitmap is None:
                 return
-            tile = source.convert("RGBA").resize((w, h))
+            tile = bitmap.convert("RGBA").resize((w, h), Image.Resampling.NEAREST)
+        else:
+            with Image.open(io.BytesIO(data)) as source:
+                if source.width * source.height > max_pixels:
+                    return
+                tile = source.convert("RGBA").resize((w, h))
     except (OSError, ValueError, Image.DecompressionBombError):
-        return  # a format Pillow does not read, or a broken picture: the page's text stands without it
+        return  # a format neither reads, or a broken picture: the page's text stands without it
     canvas.paste(tile, (left, top), tile)
 
 
