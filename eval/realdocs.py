@@ -108,6 +108,11 @@ class FileScore:
     want: dict[str, Any] = field(default_factory=dict)
     quality: list[str] = field(default_factory=list)
     fails: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)  # by judged (label) name, for the values read
+
+    def sure_hits(self, sure_at: float) -> list[bool]:
+        """Right or not, each judged value read at `sure_at` or above."""
+        return [ok for key, ok in self.hits.items() if self.confidence.get(key, -1.0) >= sure_at]
 
 
 def entries(folder: str, root: Path = SHARED) -> list[dict[str, Any]]:
@@ -133,7 +138,7 @@ def score_file(path: Path, entry: dict[str, Any], kind: str, engines: Any, today
 def score_bytes(data: bytes, name: str, entry: dict[str, Any], kind: str, engines: Any, today: date) -> FileScore:
     """`score_file` for a file's bytes (one converted in memory, say)."""
     from attest.errors import InputError
-    from attest.extract.flat import flat_fields
+    from attest.extract.flat import flat_confidences, flat_fields
     from attest.pipeline import ProcessOptions, process_document
 
     try:
@@ -144,10 +149,13 @@ def score_bytes(data: bytes, name: str, entry: dict[str, Any], kind: str, engine
     flat = flat_fields(result)
     if kind == "invoice" and flat.get("check_code"):
         flat["check_code"] = flat["check_code"].replace(" ", "")
+    hits = field_hits(kind, flat, entry["fields"])
+    names, confidence = FLAT_NAME.get(kind, {}), flat_confidences(result)
     return FileScore(file=name, kind=kind, got_kind=result.classification.kind,
-                     hits=field_hits(kind, flat, entry["fields"]), got=flat, want=entry["fields"],
+                     hits=hits, got=flat, want=entry["fields"],
                      quality=[c.code for c in result.checks if c.code.startswith("quality.")],
-                     fails=[c.code for c in result.checks if c.severity == "fail"])
+                     fails=[c.code for c in result.checks if c.severity == "fail"],
+                     confidence={k: confidence[names.get(k, k)] for k in hits if names.get(k, k) in confidence})
 
 
 def summarise(scores: list[FileScore]) -> dict[str, dict[str, float]]:

@@ -69,6 +69,10 @@ class ClassifyFile(Spec):
     photo: ClassifyPhoto
 
 
+class ConfidenceFile(Spec):
+    sure_at: Share
+
+
 class ContractItems(Spec):
     columns: dict[str, Regex]
     min_columns: int
@@ -385,7 +389,8 @@ class VatRatesFile(Spec):
 
 # Each plainly read knowledge file and its model.
 MODELS: dict[str, type[Spec]] = {
-    "adverse": AdverseFile, "classify": ClassifyFile, "contract_layout": ContractLayoutFile,
+    "adverse": AdverseFile, "classify": ClassifyFile, "confidence": ConfidenceFile,
+    "contract_layout": ContractLayoutFile,
     "einvoice": EInvoiceFileSpec, "forensics": ForensicsFile, "industries": IndustriesFile,
     "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "layout": LayoutFile,
     "licence_layout": LicenceLayoutFile, "merge": MergeFile, "ocr_confusions": OcrConfusionsFile,

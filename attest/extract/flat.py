@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from attest.data import load
 from attest.kinds import KindRow, evidence_of
 from attest.schemas.document import DocumentResult
 from attest.schemas.evidence import Field
@@ -44,3 +45,19 @@ def flat_fields(result: DocumentResult) -> dict[str, Any]:
     """The flat view of whichever evidence a `DocumentResult` carries (`{}` when nothing was read)."""
     found = evidence_of(result)
     return flat_evidence(*found) if found is not None else {}
+
+
+def flat_confidences(result: DocumentResult) -> dict[str, float]:
+    """Each flat field read, with how sure its reading is (`Field.confidence`): the same names as `flat_fields`,
+    kind-agnostic, one number a reviewer and a policy can both compare with `sure_at` (`confidence.yaml`)."""
+    found = evidence_of(result)
+    if found is None:
+        return {}
+    row, ev = found
+    return {name: f.confidence for name in row.flat.fields
+            if name != "items" and isinstance(f := getattr(ev, name, None), Field)}
+
+
+def sure_at() -> float:
+    """The confidence from which a field's reading is sure (`attest/data/confidence.yaml`, calibrated)."""
+    return float(load("confidence")["sure_at"])

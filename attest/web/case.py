@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attest.audit.chain import AuditEvent, load_jsonl, verify_chain
+from attest.extract.flat import sure_at
 from attest.kinds import evidence_of
 from attest.layout.quad import to_upload, upload_size
 from attest.review.actions import CLOSED, uplift_cap
@@ -38,6 +39,7 @@ class FieldView:
     lines: list[str]
     box: Box | None
     disputed: str | None
+    sure: bool = True  # read at `sure_at` or above (`attest/data/confidence.yaml`): the rest is marked unsure
 
 
 @dataclass
@@ -163,6 +165,7 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
                   for p in result.ocr]
     # A file of several invoices or contracts shows each one's fields, prefixed `invoice N.` or `contract N.`, on
     # the pages they came from.
+    sure = sure_at()
     for n, unit in enumerate(result.units(), start=1):
         found = evidence_of(unit)
         evidence = found[1] if found is not None else None
@@ -172,7 +175,7 @@ def _doc_view(d: Document) -> tuple[DocView, DocumentResult | None]:
                 path=prefix + path, name=next((p for p in reversed(path.split(".")) if not p.isdigit()), path),
                 value=str(f["value"]), confidence=float(f["confidence"]), source=str(f["source"]),
                 page=int(f.get("page") or 1), lines=list(f.get("lines") or []), box=_box(f, polygons, pages),
-                disputed=f.get("disputed")))
+                disputed=f.get("disputed"), sure=float(f["confidence"]) >= sure))
     view.checks = [*result.checks, *(c for part in result.parts for c in part.checks)]
     return view, result
 

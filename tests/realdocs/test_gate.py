@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from attest.extract.flat import sure_at
 from eval.realdocs import FOLDERS, KIND_OF_FOLDER, SHARED, FileScore, entries, original_of, score_file, summarise
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "realdocs"
@@ -102,3 +103,13 @@ def test_real_invoice_pictures_read_in_full(which: str, scored: dict[str, list[F
         if s.kind == "invoice" and not s.got_kind.startswith("refused"):
             accuracy, misses = every_field_accuracy(s.got, s.want)
             assert accuracy >= HARD.get(s.file, 0.9), (s.file, misses)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", SETS)
+def test_fields_marked_sure_are_right(which: str, scored: dict[str, list[FileScore]]) -> None:
+    """The confidence means something: a judged value read at `sure_at` or above is right ≥ 99 % of the time."""
+    sure = [ok for s in scored[which] for ok in s.sure_hits(sure_at())]
+    wrong = {s.file: [k for k, ok in s.hits.items() if not ok and s.confidence.get(k, -1) >= sure_at()]
+             for s in scored[which]}
+    assert sure and sum(sure) / len(sure) >= 0.99, {f: w for f, w in wrong.items() if w}

@@ -54,6 +54,9 @@ def test_fields_boxes_and_both_readings() -> None:
     assert "<span>大模型</span>杭州华盛&lt;b&gt;服装&lt;/b&gt;有限公司" in html  # the model's reading, escaped
     assert "<span>规则</span>杭州华盛服装有限公司" in html  # and the rules' beside it
     assert "<b>" not in html
+    # Read below `sure_at` (0.9 and 0.95 against 0.95): the first is marked unsure, with the words why.
+    assert not fields["total_amount_excl_tax"].sure and fields["seller_name"].sure
+    assert html.count(f'class="num low" title="{translate("zh", "case.unsure")}"') == 3  # 0.9, 0.5, 0.6
 
 
 def test_every_feature_of_every_shipped_policy_has_its_words() -> None:
