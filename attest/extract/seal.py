@@ -183,6 +183,30 @@ def brands_differ(seal_text: str, names: Sequence[str]) -> bool:
                for brand, name in theirs)
 
 
+def _city_and_trade(name: str) -> tuple[str, str] | None:
+    """A company name's city (its first two characters) and line of business (the trade word before its generic
+    word): `成都东方服装有限公司` → (成都, 服装); None when the name does not show both."""
+    head = squash(name)
+    for word in load("seals")["generic_words"]:
+        if word in head:
+            head = head[: head.index(word)]
+    trade = next((w for w in load("seals")["trade_words"] if head.endswith(w)), None)
+    return (head[:2], trade) if trade is not None and len(head) - len(trade) >= 4 else None
+
+
+def another_company(seal_text: str, names: Sequence[str]) -> bool:
+    """The ring names a firm of another city in another line of business than each of `names`: two firms that
+    share a common 字号 (东方, 恒通) are still two firms when both of these differ."""
+    ring = _city_and_trade(seal_text)
+    if ring is None or not names:
+        return False
+    for name in names:
+        theirs = _city_and_trade(name)
+        if theirs is None or theirs[0] == ring[0] or theirs[1] == ring[1]:
+            return False
+    return True
+
+
 def names_match(seal_text: str, name: str) -> int:
     """0–100: how much of `name`'s distinctive part the ring text carries (rings are often partly covered)."""
     from rapidfuzz import fuzz

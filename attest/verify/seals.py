@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from attest.data import load
-from attest.extract.seal import Seal, brands_differ, names_match
+from attest.extract.seal import Seal, another_company, brands_differ, names_match
 from attest.findings import result
 from attest.schemas.checks import CheckResult
 
@@ -47,8 +47,10 @@ def judge_seal(seal: Seal, parties: Sequence[str], *, document_id: str, role: st
     if score >= spec["name_match"]:
         return result("seal.names_party", "pass", f"印章与{role}一致", f"the seal names the {role}",
                       doc=document_id, fields=["seals"], **details)
-    if score < spec["name_mismatch"] or (seal.text_confidence >= spec["brand_confidence"]
-                                         and brands_differ(seal.text, parties)):
+    # The parties the ring is like at all: a shared 字号 is what made them so.
+    alike = [p for p in parties if names_match(seal.text, p) >= spec["name_mismatch"]]
+    if score < spec["name_mismatch"] or (seal.text_confidence >= spec["brand_confidence"] and (
+            brands_differ(seal.text, parties) or another_company(seal.text, alike))):
         return result("seal.names_party", "raised", f"印章所载名称与{role}不符: {seal.text}",
                       f"the seal names someone other than the {role}: {seal.text}", doc=document_id,
                       fields=["seals"], **details)

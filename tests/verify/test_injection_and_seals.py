@@ -72,3 +72,22 @@ def test_a_clearly_read_seal_of_another_company_in_the_same_trade_fails() -> Non
                    text_confidence=0.998)
         got = check_contract(contract, [own], document_id="c", today=date(2026, 11, 28))
         assert [c.severity for c in got if c.code == "seal.names_party"] != ["fail"], ring
+
+
+def test_a_clearly_read_seal_sharing_only_a_common_trade_name_fails() -> None:
+    # Seed 101's corpus: 东方 is the trade name of both, but the ring's firm is of another city in another line
+    # of business (成都 服装 against 杭州 贸易): two firms, not one read badly.
+    contract = ContractEvidence(party_a=Field[str](value="昆明市市南区公共资源交易中心", confidence=0.95),
+                                party_b=Field[str](value="杭州东方贸易有限公司", confidence=0.95))
+
+    def severity(ring: str, confidence: float = 0.985) -> list[str]:
+        seal = Seal(page=2, centre=(1500.0, 900.0), axes=(180.0, 180.0), ring_cover=0.8, text=ring,
+                    text_confidence=confidence)
+        got = check_contract(contract, [seal], document_id="c", today=date(2026, 11, 28))
+        return [c.severity for c in got if c.code == "seal.names_party"]
+
+    assert severity("成都东方服装有限公司") == ["fail"]
+    assert severity("成都东方服装有限公司", confidence=0.9) == ["warn"]  # not read surely: a reviewer looks
+    for ring in ("杭州东方服装有限公司", "成都东方贸易有限公司"):  # one of the two shared: not decided here
+        assert severity(ring) != ["fail"], ring
+    assert severity("杭州东方贸易有限公司") == ["pass"]
