@@ -40,6 +40,7 @@ class KindRow(Spec):
     splits: Literal["invoices", "contracts"] | None = None  # how a file of several is cut (pipeline/split)
     seals_on: Literal["first", "all", "none"] = "none"
     reads_qr: bool = False
+    rereads: bool = False  # its unsure big lines are read again at the picture's own scale (ocr/reread.py)
     model: Literal["fields", "scene", "none"]
     model_pages: Literal["first", "all"] = "first"
     prompt: str | None = None

@@ -52,7 +52,7 @@ def _run(name: str, queue: Any) -> None:
     engines = Engines(ocr=create_ocr_engine(OcrSettings()))
     bare(image)
     process_document(data, "warm", engines=engines)  # warm both: first calls allocate arenas
-    t_bare, t_pipe, t_engine, t_forensics, t_seals = [], [], [], [], []
+    t_bare, t_pipe, t_engine, t_forensics, t_seals, t_reread = [], [], [], [], [], []
     for _ in range(REPEATS):  # interleaved so that both see the same machine state
         started = time.perf_counter()
         bare(image)
@@ -63,6 +63,7 @@ def _run(name: str, queue: Any) -> None:
         t_engine.append(result.timings["ocr"])
         t_forensics.append(result.timings.get("forensics", 0.0))
         t_seals.append(result.timings.get("seals", 0.0))
+        t_reread.append(result.timings.get("reread", 0.0))
     assert result.classification.kind in ("invoice", "shop_photo")
     queue.put({
         "scenario": name,
@@ -75,14 +76,15 @@ def _run(name: str, queue: Any) -> None:
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "forensics_s": round(statistics.median(t_forensics), 3),
         "seals_s": round(statistics.median(t_seals), 3),
+        "reread_s": round(statistics.median(t_reread), 3),
         "forensics_over_ocr": round(statistics.median(t_forensics) / statistics.median(t_engine), 3),
     })
 
 
-def main() -> None:
+def main(scenarios: tuple[str, ...] = SCENARIOS) -> None:
     ctx = mp.get_context("spawn")
     rows = []
-    for name in SCENARIOS:
+    for name in scenarios:
         queue = ctx.Queue()
         proc = ctx.Process(target=_run, args=(name, queue))
         proc.start()
@@ -96,7 +98,7 @@ def main() -> None:
               f"{r['ratio_pipeline_over_bare']:>6} {vs_stage:>8} {r['pages_per_minute']:>9} {r['peak_rss_mib']:>12}")
     for r in rows:
         print(f"{r['scenario']:<30} forensics {r['forensics_s'] * 1000:.0f} ms ({r['forensics_over_ocr']:.1%} of OCR)"
-              f", seals {r['seals_s'] * 1000:.0f} ms")
+              f", seals {r['seals_s'] * 1000:.0f} ms, re-reads {r['reread_s'] * 1000:.0f} ms")
     print("ratio = pipeline / bare OCR; vs stage = pipeline / its own OCR stage (what the rest costs)")
     print("bare OCR = rapidocr's default call (det + cls + rec) on the decoded page; pipeline = process_document "
           "on the uploaded bytes (ingest, downscale, OCR without the per-line 180° classifier, orientation check, "

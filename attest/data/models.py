@@ -69,6 +69,26 @@ class ClassifyFile(Spec):
     photo: ClassifyPhoto
 
 
+class SignBand(Spec):
+    name_sure: Share
+    sides: float = Field(ge=0)
+    below: float = Field(gt=1)
+    min_line: float = Field(gt=0)
+    max_lines: int = Field(ge=0)
+    line_height: int = Field(gt=8)
+    keep_above: Share
+
+
+class RereadFile(Spec):
+    unsure_below: Share
+    min_height_of_tallest: Share
+    max_lines: int = Field(ge=0)
+    margin: float = Field(ge=0)
+    line_height: int = Field(gt=8)
+    surer_by: Share
+    sign_band: SignBand
+
+
 class ConfidenceFile(Spec):
     sure_at: Share
 
@@ -394,6 +414,7 @@ MODELS: dict[str, type[Spec]] = {
     "einvoice": EInvoiceFileSpec, "forensics": ForensicsFile, "industries": IndustriesFile,
     "injection": InjectionFile, "invoice_layout": InvoiceLayoutFile, "layout": LayoutFile,
     "licence_layout": LicenceLayoutFile, "merge": MergeFile, "ocr_confusions": OcrConfusionsFile,
-    "overlays": OverlaysFile, "page_find": PageFindFile, "quality": QualityFile, "seals": SealsFile,
+    "overlays": OverlaysFile, "page_find": PageFindFile, "quality": QualityFile, "reread": RereadFile,
+    "seals": SealsFile,
     "statements": StatementsFile, "trust_anchors": TrustAnchorsFile, "vat_rates": VatRatesFile,
 }

@@ -22,6 +22,7 @@ from attest.ocr import OcrEngine, turn_upright
 from attest.ocr.flatten import find_page, flatten, turned_corners
 from attest.ocr.ink import annotate_red_ink
 from attest.ocr.overlays import read_under_overlays
+from attest.ocr.reread import read_sign_band, reread_unsure
 from attest.ocr.under_seals import read_under_seals
 from attest.patterns.fingerprint import photo_fingerprint
 from attest.pipeline.recipes import RECIPES, Reading
@@ -107,6 +108,14 @@ def _under_overlays(doc: Document, pages: list[OcrPage], engine: OcrEngine, sett
                 annotate_red_ink(ocr_page, page.image)
         out.append(ocr_page)
     return out
+
+
+def _reread(doc: Document, pages: list[OcrPage], engine: OcrEngine) -> list[OcrPage]:
+    """Each picture's unsure big lines read again at the picture's own scale (a sign taken from afar), and the
+    band under its sign's name read against the board's colour (business words set faint)."""
+    return [read_sign_band(reread_unsure(ocr_page, page.image, engine), page.image, engine)
+            if page.text_layer is None and ocr_page.engine != "skipped" else ocr_page
+            for page, ocr_page in zip(doc.pages, pages, strict=True)]
 
 
 def _with_model(run: StageRun, result: DocumentResult, row: KindRow, pages: list[OcrPage], doc: Document,
@@ -228,6 +237,9 @@ def process_document(
         result.checks += forensic_checks
     if row is not None and row.paper:
         pages = run.stage("overlays", lambda: _under_overlays(doc, pages, engines.ocr, opts.ocr), pages)
+        result.ocr = pages
+    if row is not None and row.rereads:
+        pages = run.stage("reread", lambda: _reread(doc, pages, engines.ocr), pages)
         result.ocr = pages
     groups = SPLITTERS[row.splits](pages) if row is not None and row.splits and len(pages) > 1 else []
     if len(groups) > 1 and row is not None:
