@@ -69,26 +69,6 @@ class ClassifyFile(Spec):
     photo: ClassifyPhoto
 
 
-class SignBand(Spec):
-    name_sure: Share
-    sides: float = Field(ge=0)
-    below: float = Field(gt=1)
-    min_line: float = Field(gt=0)
-    max_lines: int = Field(ge=0)
-    line_height: int = Field(gt=8)
-    keep_above: Share
-
-
-class RereadFile(Spec):
-    unsure_below: Share
-    min_height_of_tallest: Share
-    max_lines: int = Field(ge=0)
-    margin: float = Field(ge=0)
-    line_height: int = Field(gt=8)
-    surer_by: Share
-    sign_band: SignBand
-
-
 class ConfidenceFile(Spec):
     sure_at: Share
 
@@ -303,6 +283,26 @@ class QualityFile(Spec):
     min_text_height: int
     messages: dict[str, Sentence]
     edges: dict[str, Sentence]
+
+
+class SignBand(Spec):
+    name_sure: Share
+    sides: float = Field(ge=0)
+    below: float = Field(gt=1)
+    min_line: float = Field(gt=0)
+    max_lines: int = Field(ge=0)
+    line_height: int = Field(gt=8)
+    keep_above: Share
+
+
+class RereadFile(Spec):
+    unsure_below: Share
+    min_height_of_tallest: Share
+    max_lines: int = Field(ge=0)
+    margin: float = Field(ge=0)
+    line_height: int = Field(gt=8)
+    surer_by: Share
+    sign_band: SignBand
 
 
 class LineInk(Spec):

@@ -34,6 +34,16 @@ def test_an_unsure_slip_is_mended_by_the_arithmetic_and_reported() -> None:
         assert checks["reading.chosen"] == "info" and checks.get("invoice.arithmetic") == "pass"
 
 
+def test_a_last_decimal_lost_is_restored_when_one_digit_alone_fits() -> None:
+    # Seed 101's corpus: a genuine invoice's 合计税额 538.95 read `538.9`, clearly, and failed two checks.
+    ev = _invoice(_money("1000.00"), Field[Decimal](value=Decimal("130.0"), confidence=0.99, raw="130.0"),
+                  _money("1130.05"))
+    ev.items[0].tax = _money("78.05")
+    ev.total_amount_incl_tax_cn = Field[str](value="壹仟壹佰叁拾圆零伍分", confidence=0.99)
+    reconcile_totals(ev)
+    assert ev.total_tax is not None and ev.total_tax.value == Decimal("130.05") and ev.total_tax.chosen
+
+
 def test_a_clearly_read_figure_stands_though_it_does_not_add_up() -> None:
     # A forger changed 1130.00 to 1730.00: read clearly, it is what the page says, and the checks report it.
     ev = _invoice(_money("1000.00"), _money("130.00"), _money("1730.00"))

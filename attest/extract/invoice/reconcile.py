@@ -5,7 +5,7 @@ the two to 价税合计, which the words (大写) say again. When OCR slips on o
 `8` for `3`), the other statements still agree with each other and name the right reading. Each alternative
 is one edit of what was read, from the confusion list (`ocr_confusions.yaml`, `figures`) or one character
 dropped; an alternative is kept only when it alone makes every statement about that total agree, and only for
-a total OCR was unsure of or read malformed (`4673.477`): a figure read clearly stands as printed, so that a
+a total OCR was unsure of or read malformed (`4673.477`, `538.9`): a figure read clearly stands as printed, so that a
 forger's figure is reported by the arithmetic checks, never mended. The field
 then says what was read and why it was changed (`Field.chosen`); the verify stage reports it (`reading.chosen`).
 A value is never changed silently, and never when two readings would do.
@@ -22,6 +22,8 @@ from attest.data import load
 from attest.schemas.evidence import Field, InvoiceEvidence
 
 _MONEY = re.compile(r"^-?\d+(?:\.\d{1,2})?$")
+_PRINTED = re.compile(r"^-?\d+\.\d{2}$")  # an invoice prints every total with its two decimals
+_ONE_DECIMAL = re.compile(r"^-?\d+\.\d$")
 TOTALS = ("total_amount_excl_tax", "total_tax", "total_amount_incl_tax")
 
 
@@ -30,10 +32,13 @@ def _bare(raw: str) -> str:
 
 
 def _alternatives(raw: str) -> Iterator[Decimal]:
-    """Well-formed amounts one edit away from `raw`: a confused digit swapped, or one character dropped."""
+    """Well-formed amounts one edit away from `raw`: a confused digit swapped, one character dropped, or the last
+    decimal that OCR lost (`538.9` of a printed `538.95`)."""
     text = _bare(raw)
     pairs: dict[str, list[str]] = load("ocr_confusions")["figures"]
     edits = {text[:i] + text[i + 1:] for i in range(len(text))}
+    if _ONE_DECIMAL.match(text):
+        edits |= {text + digit for digit in "0123456789"}
     edits |= {text[:i] + alt + text[i + 1:] for i, ch in enumerate(text) for alt in pairs.get(ch, [])}
     for edit in sorted(edits):
         if _MONEY.match(edit):
@@ -86,7 +91,7 @@ def reconcile_totals(ev: InvoiceEvidence) -> None:
         assert f is not None
         # Only a total that breaks every statement about it, while the others hold, is suspect.
         unsure = f.confidence < load("ocr_confusions")["figures_unsure_below"]
-        if _MONEY.match(_bare(f.raw or str(f.value))) and not unsure:
+        if _PRINTED.match(_bare(f.raw or str(f.value))) and not unsure:
             continue  # read clearly and well formed: what is printed stands, right or wrong (a forger's figure)
         mine = statements[name]
         others = [s for other, ss in statements.items() if other != name for s in ss if s not in mine]
