@@ -134,11 +134,14 @@ def _photo_checks(store: PatternStore, merchant: MerchantProfile, sub: Submissio
             if not reg.matched:
                 continue
             refs = [Ref(document=doc.document_id, field="image"), Ref(document=h.document, field="image")]
+            # A sign that names the other merchant as well (two firms with one trade name, 嘉禾 of 昆明 and of
+            # 长沙) vouches for neither: the photo is only this merchant's own when its sign is theirs alone.
+            own = own_sign and not shares_trade_name(sign or "", h.merchant_name)
             out.append(result_refs(
-                "dup.photo.cross_merchant", "own_sign" if own_sign else "raised",
-                "其他商户提交过同一场景的照片" + ("（招牌为本商户名称）" if own_sign else ""),
+                "dup.photo.cross_merchant", "own_sign" if own else "raised",
+                "其他商户提交过同一场景的照片" + ("（招牌为本商户名称）" if own else ""),
                 "another merchant submitted a photo of the same scene" + (
-                    " (the signboard shows this merchant's name)" if own_sign else ""),
+                    " (the signboard shows this merchant's name)" if own else ""),
                 refs, hash_bits=int(h.distance), differing_share=reg.differing_share, overlap=reg.overlap,
                 signboard=sign, **_other(h)))
     return out

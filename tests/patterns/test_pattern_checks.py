@@ -93,6 +93,18 @@ def test_the_photos_owner_by_its_signboard_is_only_told(store: PatternStore) -> 
         ("dup.photo.cross_merchant", "info")]
 
 
+def test_a_signboard_naming_both_merchants_vouches_for_neither(store: PatternStore) -> None:
+    # Seed 202: two firms with one trade name (嘉禾 of 昆明 and of 长沙); the copy of the other's shop photo was
+    # taken for this merchant's own and only told. A sign that names both is no one's own.
+    data = shop_bytes(1, "启航")
+    namesake = VICTIM.model_copy(update={"name": "杭州启航贸易有限公司"})
+    store.remember(sub(namesake), [photo_doc("theirs", _reshot(data, random.Random(1)), sign="启航便利店")])
+    mine = photo_doc("mine", data, sign="启航便利店")
+    got = assess_application(FRAUDSTER, [mine], policy=POLICY, patterns=store, submission=sub(FRAUDSTER))
+    assert [(c.code, c.severity) for c in got.checks if c.code.startswith("dup.")] == [
+        ("dup.photo.cross_merchant", "fail")]
+
+
 def _contract(goods: str, amount: str, words: str, m: int, place: str) -> str:
     return CONTRACT.format(goods=goods, amount=amount, words=words, m=m, place=place)
 
