@@ -208,6 +208,26 @@ def _merchant_entry(m: Merchant, docs: list[dict[str, Any]]) -> dict[str, Any]:
             "application_date": APPLICATION_DAY.isoformat(), "documents": docs}
 
 
+def _ring_history(entries: list[dict[str, Any]], seed: int, spec: dict[str, Any], out: Path) -> list[dict[str, Any]]:
+    """For each ring text this corpus's fraudsters bought, one earlier buyer: an application decided before this
+    population's, carrying the same text under its own name. A ring sells its texts to many, so a bank's pattern
+    store holds earlier buyers even when only one of a corpus's applicants bought a given text. They are remembered
+    by the evaluation's store, never decided or counted (`manifest.history`)."""
+    rings = sorted({d["ring_template"] for e in entries for d in e["documents"] if "ring_template" in d})
+    out_entries = []
+    for ring in rings:
+        rng = random.Random(f"{seed}:ring-history:{ring}")
+        buyer = Merchant(f"h{ring:04d}", company(rng), uscc(rng), "wholesale", 2, Decimal("100000"),
+                         "template_contract", Decimal("100000"))
+        contract = make_contract(random.Random(f"{seed}:ring:{ring}"), APPLICATION_DAY)
+        contract.party_b = (buyer.name, buyer.uscc)
+        file = _save(out, buyer, 0, contract_pdf(render_contract(contract, rng)), "pdf")
+        doc = {**_entry(file, "contract", "sale", contract.flat(), None), "ring_template": ring}
+        earlier = (APPLICATION_DAY - timedelta(days=spec["ring_history_days"])).isoformat()
+        out_entries.append({**_merchant_entry(buyer, [doc]), "application_date": earlier})
+    return out_entries
+
+
 def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str = "merchants") -> dict[str, Any]:
     """Write the corpus and its manifest; returns the manifest."""
     rng = random.Random(seed)
@@ -243,8 +263,11 @@ def generate_corpus(n_merchants: int, seed: int, out: Path, *, population: str =
             docs.append(_document(t, rng, "purchase", None, out, m, len(docs)))
         docs += _other_documents(m, rng, spec, out, seed, len(docs), genuine_others)
         entries.append(_merchant_entry(m, docs))
-    manifest = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed, "population": population,
-                "merchants": entries}
+    manifest: dict[str, Any] = {"kind": "attest-synthetic-corpus", "version": 1, "seed": seed,
+                                "population": population, "merchants": entries}
+    history = _ring_history(entries, seed, spec, out) if spec.get("ring_history_days") else []
+    if history:
+        manifest["history"] = history
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest

@@ -49,7 +49,7 @@ def load_corpus(source: Path) -> dict[str, Any]:
 def tasks_of(corpus: dict[str, Any], out: Path) -> list[Task]:
     root = Path(corpus["root"])
     tasks = []
-    for m in corpus["merchants"]:
+    for m in [*corpus.get("history", []), *corpus["merchants"]]:
         today = m.get("application_date") or date.today().isoformat()
         for n, doc in enumerate(m["documents"]):
             key = f"{m['id']}/{n}"
@@ -139,7 +139,8 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
     """Decide every application with `assess_application`, record its audit trail and replay it.
 
     The pattern store first remembers every application (all are dated the same day: each is checked against
-    all the others, whatever their order), then each is assessed against it.
+    all the others, whatever their order) and the corpus's earlier applicants (`history`), then each
+    application is assessed against it.
     Writes `applications/<merchant>.json` (decision, application checks, replay verdict) and
     `trails/<merchant>.jsonl`.
     """
@@ -157,7 +158,7 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
         (out / folder).mkdir(parents=True, exist_ok=True)
     store = _eval_store(out)
     apps = []
-    for m in corpus["merchants"]:
+    for m in [*corpus.get("history", []), *corpus["merchants"]]:
         merchant = MerchantProfile(id=m["id"], name=m["name"], uscc=m["uscc"], industry=m.get("industry"),
                                    city_tier=m.get("city_tier"), current_limit=m["current_limit"],
                                    application_date=m["application_date"])
@@ -168,7 +169,8 @@ def assess_corpus(corpus: dict[str, Any], out: Path, policy_version: str | None 
                 docs.append(DocumentResult.model_validate({**summary["result"], "ocr": []}))
         at = datetime.fromisoformat(f"{m['application_date']}T12:00:00+00:00").astimezone(UTC)
         remember(store, merchant, docs, application=m["id"], at=at)
-        apps.append((m, merchant, docs, at))
+        if m not in corpus.get("history", []):  # earlier applicants are remembered, never decided here
+            apps.append((m, merchant, docs, at))
     for m, merchant, docs, at in apps:
         decided = decide(merchant, docs, application=m["id"], at=at, policy=policy, patterns=store, remembered=True)
         (out / "trails" / f"{m['id']}.jsonl").write_text(export_jsonl(decided.trail), encoding="utf-8")

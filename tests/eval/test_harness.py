@@ -41,6 +41,11 @@ def test_manifest_carries_the_hidden_truth(tmp_path: Path) -> None:
     numbers = [d["fields"]["invoice_number"] for m in merchants for d in m["documents"] if d["doc_type"] == "invoice"]
     for m in reused:  # the reused invoice is byte for byte someone else's
         assert numbers.count(m["documents"][0]["fields"]["invoice_number"]) >= 2
+    # Every ring text bought here was bought before by an earlier applicant, whom the store remembers.
+    rings = {d["ring_template"] for m in merchants for d in m["documents"] if "ring_template" in d}
+    history = manifest.get("history", [])
+    assert rings and {h["documents"][0]["ring_template"] for h in history} == rings
+    assert all(h["application_date"] < merchants[0]["application_date"] for h in history)
     kinds = {d["doc_type"] for m in merchants for d in m["documents"]}
     assert kinds == {"invoice", "business_license", "shop_photo", "contract"}
     for m in merchants:
@@ -67,7 +72,8 @@ def test_run_report_resume_and_compare(tmp_path: Path) -> None:
     generate_corpus(3, 5, corpus)
     run = tmp_path / "run"
     record = run_corpus(corpus / "manifest.json", run, workers=2, progress=False)
-    docs = sum(len(m["documents"]) for m in record["corpus"]["merchants"])
+    corpus_docs = [*record["corpus"]["merchants"], *record["corpus"].get("history", [])]
+    docs = sum(len(m["documents"]) for m in corpus_docs)  # earlier applicants' documents are read too
     assert record["processed_now"] == docs
     report = write_report(run)
     html = report.read_text(encoding="utf-8")
