@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from attest.extract.flat import flat_confidences, flat_fields, sure_at
+from attest.extract.flat import flat_confidences, sure_at
 from attest.pipeline import Engines, ProcessOptions, process_document
 from attest.schemas.document import DocumentResult
 
 BANDS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 1.0)
-_SUFFIX = re.compile(r"#\d+$")
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,15 @@ class Reading:
 
 
 def _readings(corpus: str, kind: str, result: DocumentResult, hits: dict[str, bool]) -> list[Reading]:
-    parts = [result, *result.parts[1:]] if result.parts else [result]
+    """Each judged value with the confidence it was read at; `key#N` names the file's Nth part."""
+    confidences = [flat_confidences(unit) for unit in (result.parts or [result])]
     out = []
     for key, right in hits.items():
-        if "." in key:  # an item's cell: items carry no confidence of their own in the flat view
+        if "." in key:  # an item's cell, or the parts' count: no flat confidence of their own
             continue
-        field, n = _SUFFIX.sub("", key), int(key.rsplit("#", 1)[1]) - 1 if "#" in key else 0
-        part = result.parts[n] if result.parts and n < len(result.parts) else parts[0] if n == 0 else None
-        read = flat_fields(part).get(field) if part is not None else None
-        confidence = flat_confidences(part).get(field) if part is not None and read is not None else None
-        out.append(Reading(corpus, kind, field, confidence, right))
+        field, _, nth = key.partition("#")
+        n = int(nth) - 1 if nth else 0
+        out.append(Reading(corpus, kind, field, confidences[n].get(field) if n < len(confidences) else None, right))
     return out
 
 

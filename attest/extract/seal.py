@@ -154,13 +154,19 @@ def _trade_part(name: str) -> str:
     return core[2:] if len(core) >= 5 else core
 
 
-def trade_name(name: str) -> str:
-    """A company's 字号: the name before its first generic word (有限公司 …), past its two-character city, without
-    its line of business (`昆明恒通物流有限公司昆明第一分公司` → `恒通`); `` when too little is left to tell."""
+def _before_generic(name: str) -> str:
+    """A company name up to its first generic word (有限公司, 分公司 …): city, 字号 and line of business."""
     head = squash(name)
     for word in load("seals")["generic_words"]:
         if word in head:
             head = head[: head.index(word)]
+    return head
+
+
+def trade_name(name: str) -> str:
+    """A company's 字号: the name before its first generic word (有限公司 …), past its two-character city, without
+    its line of business (`昆明恒通物流有限公司昆明第一分公司` → `恒通`); `` when too little is left to tell."""
+    head = _before_generic(name)
     head = head[2:] if len(head) >= 5 else head
     for word in load("seals")["trade_words"]:
         if head.endswith(word) and len(head) - len(word) >= 2:
@@ -186,10 +192,7 @@ def brands_differ(seal_text: str, names: Sequence[str]) -> bool:
 def _city_and_trade(name: str) -> tuple[str, str] | None:
     """A company name's city (its first two characters) and line of business (the trade word before its generic
     word): `成都东方服装有限公司` → (成都, 服装); None when the name does not show both."""
-    head = squash(name)
-    for word in load("seals")["generic_words"]:
-        if word in head:
-            head = head[: head.index(word)]
+    head = _before_generic(name)
     trade = next((w for w in load("seals")["trade_words"] if head.endswith(w)), None)
     return (head[:2], trade) if trade is not None and len(head) - len(trade) >= 4 else None
 
@@ -198,13 +201,9 @@ def another_company(seal_text: str, names: Sequence[str]) -> bool:
     """The ring names a firm of another city in another line of business than each of `names`: two firms that
     share a common 字号 (东方, 恒通) are still two firms when both of these differ."""
     ring = _city_and_trade(seal_text)
-    if ring is None or not names:
-        return False
-    for name in names:
-        theirs = _city_and_trade(name)
-        if theirs is None or theirs[0] == ring[0] or theirs[1] == ring[1]:
-            return False
-    return True
+    theirs = [_city_and_trade(name) for name in names]
+    return ring is not None and bool(theirs) and all(
+        t is not None and t[0] != ring[0] and t[1] != ring[1] for t in theirs)
 
 
 def names_match(seal_text: str, name: str) -> int:

@@ -36,13 +36,12 @@ def reread_unsure(page: OcrPage, image: Image.Image, engine: OcrEngine) -> OcrPa
                     key=lambda ln: -(ln.bbox[3] - ln.bbox[1]))[: spec["max_lines"]]
     if not unsure:
         return page
-    upright = image
     changed = {}
     for ln in unsure:
         x0, y0, x1, y1 = ln.bbox
         pad = (y1 - y0) * spec["margin"]
-        crop = upright.crop((max(0, int(x0 - pad)), max(0, int(y0 - pad)), min(upright.width, int(x1 + pad)),
-                             min(upright.height, int(y1 + pad))))
+        crop = image.crop((max(0, int(x0 - pad)), max(0, int(y0 - pad)), min(image.width, int(x1 + pad)),
+                           min(image.height, int(y1 + pad))))
         if crop.width < 2 or crop.height < 2:
             continue
         scale = spec["line_height"] / crop.height

@@ -16,7 +16,9 @@ from attest.schemas.evidence import Field, InvoiceEvidence
 
 _DATE = re.compile(r"(\d{4})\s*[年./-]?\s*(\d{1,2})\s*[月./-]?\s*(\d{1,2})")
 _TITLE = re.compile(r"发票")
-_TITLE_CORE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}增值税)?[\u4e00-\u9fff()]*发票(?:\([\u4e00-\u9fff]+\))?")
+# Brackets are taken whole: `电子发票(增值税专用发票)` keeps the bracket that closes after its second 发票.
+_TITLE_CORE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}增值税)?[\u4e00-\u9fff]*(?:\([\u4e00-\u9fff]*\)[\u4e00-\u9fff]*)*"
+                         r"发票(?:\([\u4e00-\u9fff]+\))?")
 
 
 def _digits_value(lines: Sequence[Line], name: str, lengths: tuple[int, ...]) -> Field[str] | None:
@@ -81,10 +83,7 @@ def _title(lines: Sequence[Line], page_height: float, number: str | None) -> Fie
         if re.search("普|通发", text):
             return field_of(titles["digital_ordinary"], lines=row, raw=text)
     m = _TITLE_CORE.search(text)
-    core = m.group(0) if m else text
-    if m and core.count("(") > core.count(")") and text[m.end():m.end() + 1] == ")":
-        core += ")"  # `电子发票(增值税专用发票)`: the bracket opened before 发票 closes after it
-    return field_of(core, lines=row, raw=text)
+    return field_of(m.group(0) if m else text, lines=row, raw=text)
 
 
 def _paper_number(lines: Sequence[Line]) -> Hit | None:
